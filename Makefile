@@ -1,0 +1,50 @@
+# invtransfer: two commands. `make book` builds the study book into _site/; `make test` is exactly what CI runs.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+BIN   := $(VENV)/bin
+# Real data (KMNIST, GTSRB, K49) is read from $INVTRANSFER_DATA; next to the project's CI checkout it is ../shared/data.
+ifeq ($(origin INVTRANSFER_DATA), undefined)
+  ifneq ($(wildcard ../shared/data),)
+    export INVTRANSFER_DATA := $(abspath ../shared/data)
+  endif
+endif
+export PYTHONUNBUFFERED := 1
+
+.PHONY: install book run-book site test check-sync nbtest pytest browser-check chromium clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: settings.ini setup.py
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+book: install run-book site
+
+run-book: install
+	$(PY) tools/book.py run
+
+site: install
+	$(PY) tools/book.py site
+
+check-sync: install
+	PATH=$(BIN):$$PATH $(PY) tools/check_sync.py
+
+nbtest: install
+	$(BIN)/nbdev_test --n_workers 1
+
+pytest: install
+	$(BIN)/pytest -q tests
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+browser-check: chromium
+	$(PY) tools/browser_check.py _site/31_section3.html --screenshot _site/31_section3.png
+
+test: install check-sync nbtest pytest book browser-check
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf book _site results/smoke

@@ -1,0 +1,51 @@
+"""Bad input on the command line: a clear message, exit status 2, and no result file."""
+import gzip, shutil
+from pathlib import Path
+import pytest
+from conftest import cli, SHARED
+
+def no_results(d: Path): return not d.exists() or not any(d.rglob('*.json'))
+
+@pytest.mark.parametrize('args, message', [
+    (['--source', 'mnist'], "unknown dataset 'mnist'"),
+    (['--nuisances', 'blur'], "unknown nuisance 'blur'"),
+    (['--methods', 'ldam-drw'], "unknown method 'ldam-drw'"),
+    (['--profile', 'huge'], "unknown profile 'huge'"),
+    (['--epochs', '0'], 'epochs must be positive'),
+    (['--epochs', '-3'], 'epochs must be positive'),
+    (['--instances', '0'], 'instances must be positive'),
+])
+def test_bad_names_and_values(args, message, results):
+    r = cli('--profile', 'smoke', *args, '--results', str(results)) if '--profile' not in args else cli(*args, '--results', str(results))
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert no_results(results)
+
+def test_unknown_architecture(results):
+    from invtransfer.experiment import sec3_grid
+    with pytest.raises(ValueError, match="unknown architecture 'vgg'"): sec3_grid('smoke', arch='vgg')
+
+def test_missing_data_file(tmp_path, results):
+    r = cli('--profile', 'kmnist', '--instances', '1', '--results', str(results), env={'INVTRANSFER_DATA': str(tmp_path/'empty')})
+    assert r.returncode == 2
+    assert 't10k-images-idx3-ubyte.gz' in r.stderr and '5c965bf0a639b31b8f53240b1b52f4d7' in r.stderr
+    assert 'INVTRANSFER_DATA' in r.stderr
+    assert no_results(results)
+
+def test_md5_mismatch(tmp_path, results):
+    d = tmp_path/'data'/'kmnist'; d.mkdir(parents=True)
+    for name in ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'):
+        with gzip.open(d/name, 'wb') as f: f.write(b'\x00\x00\x08\x01' + (10).to_bytes(4, 'big') + bytes(10))
+    r = cli('--profile', 'kmnist', '--instances', '1', '--results', str(results), env={'INVTRANSFER_DATA': str(tmp_path/'data')})
+    assert r.returncode == 2
+    assert 'expected 5c965bf0a639b31b8f53240b1b52f4d7' in r.stderr
+    assert no_results(results)
+
+@pytest.mark.skipif(not (SHARED/'kmnist'/'t10k-images-idx3-ubyte.gz').exists(), reason='KMNIST test split not in $INVTRANSFER_DATA')
+def test_kmnist_source_is_real_and_split():
+    import numpy as np
+    from invtransfer.data import load_source
+    s = load_source('kmnist', root=SHARED)
+    assert np.bincount(s.test.y).tolist() == [200] * 10
+    assert len(s.train) + len(s.val) + len(s.test) == 10_000
+    assert s.lt_sizes.tolist() == [640, 160, 71, 40, 25, 17, 13, 10, 7, 6]

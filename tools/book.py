@@ -1,0 +1,91 @@
+"""Build the book: `run` executes the pages of book.yml with papermill into book/; `site` renders book/ into _site/.
+
+`site` uses Quarto when `quarto` is on PATH (the root _quarto.yml), otherwise builds equivalent static HTML with
+nbconvert: one page per notebook, a navigation bar, figures embedded, Altair charts self-contained (offline).
+"""
+from __future__ import annotations
+import argparse, html, json, re, shutil, subprocess, sys, time
+from pathlib import Path
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK, SITE, NBS = ROOT/'book', ROOT/'_site', ROOT/'nbs'
+
+def pages() -> list[dict]:
+    "The pages of book.yml, each with nb, out, title and params."
+    spec = yaml.safe_load((ROOT/'book.yml').read_text())['pages']
+    return [{'out': p.get('out', p['nb']), 'params': p.get('params', {}), **p} for p in spec]
+
+def run(only: list[str] | None = None) -> int:
+    "Execute every page (or those named in `only`) with papermill; returns the number of failures."
+    import papermill as pm
+    BOOK.mkdir(exist_ok=True)
+    timings_path = BOOK/'_timings.json'
+    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    failed = 0
+    for p in pages():
+        if only and p['out'] not in only and p['nb'] not in only: continue
+        t0 = time.time()
+        print(f"papermill {p['nb']} -> book/{p['out']} {p['params'] or ''}", flush=True)
+        try:
+            pm.execute_notebook(str(NBS/p['nb']), str(BOOK/p['out']), parameters=p['params'], cwd=str(NBS),
+                                kernel_name='python3', progress_bar=False, log_output=False)
+        except Exception as e:  # papermill keeps the failed notebook in book/ with the error in place
+            failed += 1; print(f"  FAILED: {type(e).__name__}: {str(e)[:2000]}", file=sys.stderr)
+        timings[p['out']] = round(time.time() - t0, 1)
+        print(f"  {timings[p['out']]} s", flush=True)
+    timings_path.write_text(json.dumps(timings, indent=1))
+    return failed
+
+NAV_CSS = """<style>
+.it-nav{position:sticky;top:0;z-index:10;background:#f7f7f9;border-bottom:1px solid #ddd;padding:6px 14px;font:14px sans-serif}
+.it-nav a{margin-right:14px;text-decoration:none;color:#2a5db0}.it-nav a.here{font-weight:bold;color:#000}
+</style>"""
+
+def _nav(current: str) -> str:
+    links = []
+    for p in pages():
+        stem = Path(p['out']).stem
+        cls = ' class="here"' if stem == current else ''
+        label = html.escape(p['title'].split(':')[0] if p['title'].startswith('Library') else p['title'].split(' (')[0])
+        links.append(f'<a href="{stem}.html"{cls} title="{html.escape(p["title"])}">{label}</a>')
+    return f'<nav class="it-nav">{"".join(links)}</nav>'
+
+def static_site() -> list[Path]:
+    "Render every executed page in book/ to _site/<stem>.html with nbconvert; returns the written files."
+    import nbformat
+    from nbconvert import HTMLExporter
+    SITE.mkdir(exist_ok=True)
+    exporter = HTMLExporter(template_name='lab')
+    written = []
+    for p in pages():
+        src = BOOK/p['out']
+        if not src.exists(): raise FileNotFoundError(f'{src} is missing: run `python tools/book.py run` first')
+        nb = nbformat.read(src, as_version=4)
+        nb.cells = [c for c in nb.cells if c.cell_type != 'raw']  # nbdev front matter
+        body, _ = exporter.from_notebook_node(nb)
+        stem = Path(p['out']).stem
+        # require.js (loaded from a CDN by the lab template, for widgets we do not use) would make the inlined
+        # Vega bundles register as AMD modules instead of globals, and the Altair charts would not render online.
+        body = re.sub(r'<script src="[^"]*require[^"]*\.js"></script>', '', body)
+        body = re.sub(r'href="([\w.-]+)\.ipynb', r'href="\1.html', body)
+        body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(p["title"])} · invtransfer</title>', body, count=1, flags=re.S)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + NAV_CSS + _nav(stem), body, count=1)
+        (SITE/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(SITE/f'{stem}.html')
+    return written
+
+def site() -> None:
+    "Render the site with Quarto if available, else with the static builder."
+    if shutil.which('quarto'):
+        subprocess.run(['quarto', 'render'], cwd=ROOT, check=True)
+    else:
+        files = static_site()
+        print(f'quarto not found: built {len(files)} static pages in {SITE.relative_to(ROOT)}/')
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('what', choices=['run', 'site'])
+    ap.add_argument('--only', nargs='*', help='run only these pages (output or notebook names)')
+    a = ap.parse_args()
+    if a.what == 'run': sys.exit(1 if run(a.only) else 0)
+    site()
