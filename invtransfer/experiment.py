@@ -161,7 +161,7 @@ def run_grid(configs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
     for s in sorted({(c.source, c.seed) for c in configs}): load_source(*s)
     todo = [c for c in configs if not ((r := load_result(c, root)) and r['status'] == 'ok')]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
-    for c in tqdm(todo, desc='runs', disable=not progress or not todo):
+    for c in tqdm(todo, desc='runs', disable=not progress or not todo, file=sys.stdout, mininterval=5):
         try: run_sec3(c, device=device, root=root); out['computed'] += 1
         except KeyboardInterrupt: raise
         except Exception as e: out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}')

@@ -71,7 +71,7 @@ def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str =
         for me, g in summary[summary.nuisance == nu].groupby('method', sort=False):
             g = g.sort_values('size'); col = COLORS.get(me)
             ax.plot(g['size'], g['mean'], marker='o', ms=3, color=col, label=METHODS[me]['label'] if me in METHODS else me)
-            ax.fill_between(g['size'], g['lo'], g['hi'], alpha=0.2, color=col)
+            ax.fill_between(g['size'], g['lo'].clip(lower=0), g['hi'], alpha=0.2, color=col)  # eKLD >= 0
         ax.set_xscale('log'); ax.set_title(NUISANCE_LABELS.get(nu, nu)); ax.set_xlabel('class size (training examples)')
         ax.grid(alpha=0.3)
     axs[0, 0].set_ylabel(value_label); axs[0, -1].legend()
@@ -81,10 +81,11 @@ def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str =
 
 def chart_ekld_vs_size(summary: pd.DataFrame, value_label: str = 'eKLD'):
     "Interactive Altair version: hover shows class size, rank, mean, interval and number of instances."
-    d = summary.assign(method_label=summary['method'].map(lambda m: METHODS[m]['label'] if m in METHODS else m),
+    d = summary.assign(lo=summary['lo'].clip(lower=0), method_label=summary['method'].map(lambda m: METHODS[m]['label'] if m in METHODS else m),
                        nuisance_label=summary['nuisance'].map(lambda n: NUISANCE_LABELS.get(n, n)))
     base = alt.Chart(d).encode(x=alt.X('size:Q', scale=alt.Scale(type='log'), title='class size'),
-                               color=alt.Color('method_label:N', title='method'))
+                               color=alt.Color('method_label:N', title='method',
+                                               scale=alt.Scale(domain=[METHODS[m]['label'] for m in COLORS], range=list(COLORS.values()))))
     band = base.mark_area(opacity=0.2).encode(y=alt.Y('lo:Q', title=value_label), y2='hi:Q')
     tip = ['method_label:N', 'size:Q', 'rank:Q', alt.Tooltip('mean:Q', format='.4f'), alt.Tooltip('lo:Q', format='.4f'),
            alt.Tooltip('hi:Q', format='.4f'), 'n:Q']

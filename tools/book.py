@@ -47,7 +47,7 @@ def _nav(current: str) -> str:
     for p in pages():
         stem = Path(p['out']).stem
         cls = ' class="here"' if stem == current else ''
-        label = html.escape(p['title'].split(':')[0] if p['title'].startswith('Library') else p['title'].split(' (')[0])
+        label = html.escape(p.get('nav', p['title']))
         links.append(f'<a href="{stem}.html"{cls} title="{html.escape(p["title"])}">{label}</a>')
     return f'<nav class="it-nav">{"".join(links)}</nav>'
 
@@ -57,6 +57,11 @@ def static_site() -> list[Path]:
     from nbconvert import HTMLExporter
     SITE.mkdir(exist_ok=True)
     exporter = HTMLExporter(template_name='lab')
+    # MathJax 2 shipped inside the jupyter_server_mathjax wheel, so formulas render without internet.
+    import jupyter_server_mathjax
+    mj = Path(jupyter_server_mathjax.__file__).parent/'static'
+    shutil.copytree(mj, SITE/'mathjax', dirs_exist_ok=True)
+    exporter.mathjax_url = 'mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe'
     written = []
     for p in pages():
         src = BOOK/p['out']

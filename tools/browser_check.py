@@ -25,7 +25,7 @@ def main():
             subprocess.run(base + ['--window-size=1300,2600', f'--screenshot={Path(a.screenshot).resolve()}', page.as_uri()],
                            capture_output=True, timeout=180)
     pngs = len(re.findall(r'<img[^>]+src="data:image/png', dom))
-    vega = len(re.findall(r'class="vega-embed', dom))
+    vega = len(re.findall(r'class="[^"]*\bvega-embed\b', dom))
     marks = len(re.findall(r'<(?:canvas|svg)[^>]*class="marks"', dom))
     errors = 'Error loading script' in dom or 'Javascript Error' in dom
     print(f'browser check {page.name}: {pngs} static figure(s), {vega} altair container(s), {marks} rendered altair chart(s)')
