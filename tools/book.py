@@ -51,6 +51,10 @@ def _nav(current: str) -> str:
         links.append(f'<a href="{stem}.html"{cls} title="{html.escape(p["title"])}">{label}</a>')
     return f'<nav class="it-nav">{"".join(links)}</nav>'
 
+# The wheel's MathJax carries only the STIX-Web fonts; without this, HTML-CSS looks for TeX fonts and fails.
+MATHJAX_FONTS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], '
+                 'preferredFont: "STIX-Web", webFont: "STIX-Web", imageFont: null}});</script>')
+
 def static_site() -> list[Path]:
     "Render every executed page in book/ to _site/<stem>.html with nbconvert; returns the written files."
     import nbformat
@@ -74,6 +78,7 @@ def static_site() -> list[Path]:
         # Vega bundles register as AMD modules instead of globals, and the Altair charts would not render online.
         body = re.sub(r'<script src="[^"]*require[^"]*\.js"></script>', '', body)
         body = re.sub(r'href="([\w.-]+)\.ipynb', r'href="\1.html', body)
+        body = body.replace('<script src="mathjax/', MATHJAX_FONTS + '<script src="mathjax/', 1)
         body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(p["title"])} · invtransfer</title>', body, count=1, flags=re.S)
         body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + NAV_CSS + _nav(stem), body, count=1)
         (SITE/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(SITE/f'{stem}.html')
