@@ -186,6 +186,7 @@ def parse_args(argv=None):
     p.add_argument('--methods', default=['erm', 'ce-drs'], nargs='+')
     p.add_argument('--instances', type=int, default=None)
     p.add_argument('--source', default=None)
+    p.add_argument('--arch', default=None, help='architecture for every figure (default: each figure\'s own)')
     p.add_argument('--epochs', type=int, default=None)
     p.add_argument('--device', default=None)
     p.add_argument('--seed', type=int, default=None)
@@ -198,7 +199,7 @@ def main(argv=None) -> int:
     a = parse_args(argv)
     try:
         configs = [c for f in a.figure for c in sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances,
-                                                          source=a.source, epochs=a.epochs, seed=a.seed)]
+                                                          source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed)]
         device = a.device or PROFILES.get(a.profile).device
         t0 = time.time()
         root = Path(a.results) if a.results else results_root()/a.profile

@@ -22,8 +22,9 @@ def test_bad_names_and_values(args, message, results):
     assert no_results(results)
 
 def test_unknown_architecture(results):
-    from invtransfer.experiment import sec3_grid
-    with pytest.raises(ValueError, match="unknown architecture 'vgg'"): sec3_grid('smoke', arch='vgg')
+    r = cli('--profile', 'smoke', '--arch', 'vgg', '--results', str(results))
+    assert r.returncode == 2 and "unknown architecture 'vgg'" in r.stderr
+    assert no_results(results)
 
 def test_missing_data_file(tmp_path, results):
     r = cli('--profile', 'kmnist', '--instances', '1', '--results', str(results), env={'INVTRANSFER_DATA': str(tmp_path/'empty')})
