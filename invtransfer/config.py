@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'RESULTS_ENV', 'project_root', 'data_root', 'results_root', 'Registry', 'config_dict', 'config_hash',
-           'atomic_write_bytes', 'atomic_write_json', 'atomic_save']
+           'atomic_save', 'atomic_write_json']
 
 # %% ../nbs/00_config.ipynb #e40410b7
 DATA_ENV, RESULTS_ENV = 'INVTRANSFER_DATA', 'INVTRANSFER_RESULTS'
@@ -58,23 +58,14 @@ def config_hash(cfg, n: int = 16) -> str:
     d = cfg if isinstance(cfg, dict) else config_dict(cfg)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:n]
 
-def atomic_write_bytes(path: Path, data: bytes):
-    "Write `data` to `path` so that `path` is either old or complete, never partial."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-
-def atomic_write_json(path: Path, obj):
-    "Atomically write `obj` as indented JSON."
-    atomic_write_bytes(path, (json.dumps(obj, indent=1, sort_keys=True) + '\n').encode())
-
 def atomic_save(path: Path, save: Callable[[Path], None]):
-    "Atomically create `path` with a writer that takes a temporary path (e.g. `torch.save`)."
+    "Atomically create `path` with a writer that takes a temporary path (e.g. `torch.save`): old or complete, never partial."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
     try: save(Path(tmp)); os.replace(tmp, path)
     except BaseException: Path(tmp).unlink(missing_ok=True); raise
+
+def atomic_write_json(path: Path, obj):
+    "Atomically write `obj` as indented JSON."
+    data = (json.dumps(obj, indent=1, sort_keys=True) + '\n').encode()
+    atomic_save(path, lambda p: p.write_bytes(data))

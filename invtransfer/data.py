@@ -17,8 +17,8 @@ from .config import Registry, data_root, atomic_save, DATA_ENV
 __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'zipf_sizes', 'exp_sizes', 'Split', 'rng_for',
            'stratified_holdout', 'FileSpec', 'DataMissingError', 'DataCorruptError', 'md5_of', 'require_files',
            'download', 'Source', 'read_idx', 'split_pool', 'load_digits_source', 'load_kmnist_source',
-           'load_k49_source', 'load_source', 'LTInstance', 'class_order', 'class_lists', 'build_lt_instance',
-           'transformed_split']
+           'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance', 'class_order', 'class_lists',
+           'build_lt_instance', 'transformed_split']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -175,6 +175,17 @@ def load_k49_source(root=None, seed: int = 0, files: list[FileSpec] | None = Non
     train, val = split_pool(Split(ld(tx).astype(np.uint8), ld(ty).astype(np.int64)), seed)
     return Source('k49', train, val, Split(ld(sx).astype(np.uint8), ld(sy).astype(np.int64)), 49,
                   zipf_sizes(49, 4828, 2.0, 5), 'Kuzushiji-49 (the paper)')
+
+def write_fake_k49(root: Path, n_train: int = 300, n_test: int = 98, seed: int = 0) -> list[FileSpec]:
+    "For tests: small random npz files in the official K49 format below `root`; returns FileSpecs with their md5s."
+    rng = np.random.default_rng(seed); (Path(root)/'k49').mkdir(parents=True, exist_ok=True)
+    arrays = {'train-imgs': rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8), 'train-labels': np.arange(n_train) % 49,
+              'test-imgs': rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8), 'test-labels': np.arange(n_test) % 49}
+    specs = []
+    for k, a in arrays.items():
+        path = Path(root)/f'k49/k49-{k}.npz'; np.savez(path, a)
+        specs.append(FileSpec(f'k49/k49-{k}.npz', md5_of(path), path.resolve().as_uri()))
+    return specs
 
 @lru_cache(maxsize=4)
 def _load_cached(name: str, root: str, seed: int) -> Source: return SOURCES.get(name)(root=Path(root), seed=seed)

@@ -1,20 +1,11 @@
 """The whole K49 path (official npz format, md5 checks, 49 classes, the paper's LT profile) on small generated files."""
-import hashlib
-import numpy as np
 import pytest
 import invtransfer.data as data
 from invtransfer.experiment import Sec3Config, run_sec3
 
-def write_fake_k49(root, n_train=490, n_test=98):
-    rng = np.random.default_rng(0); (root/'k49').mkdir(parents=True)
-    arrays = {'train-imgs': rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8), 'train-labels': np.arange(n_train) % 49,
-              'test-imgs': rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8), 'test-labels': np.arange(n_test) % 49}
-    for k, a in arrays.items(): np.savez(root/f'k49/k49-{k}.npz', a)
-    return [data.FileSpec(s.path, hashlib.md5((root/s.path).read_bytes()).hexdigest(), s.url) for s in data.K49_FILES]
-
 def test_k49_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setenv('INVTRANSFER_DATA', str(tmp_path/'data'))
-    specs = write_fake_k49(tmp_path/'data')
+    specs = data.write_fake_k49(tmp_path/'data', n_train=490)
     with pytest.raises(data.DataCorruptError, match='expected 7ac088b2'):
         data.load_k49_source(root=tmp_path/'data')
     monkeypatch.setattr(data, 'K49_FILES', specs)
