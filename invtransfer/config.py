@@ -50,8 +50,8 @@ class Registry(dict):
 
 # %% ../nbs/00_config.ipynb #b3d25c55
 def config_dict(cfg) -> dict:
-    "A dataclass config as a plain dict (tuples become lists, as JSON would store them)."
-    return json.loads(json.dumps(dataclasses.asdict(cfg), sort_keys=True))
+    "A dataclass config as a plain dict (tuples become lists, as JSON would store them); top-level None fields are left out."
+    return json.loads(json.dumps({k: v for k, v in dataclasses.asdict(cfg).items() if v is not None}, sort_keys=True))
 
 def config_hash(cfg, n: int = 16) -> str:
     "Hex digest identifying a configuration (dataclass or dict)."

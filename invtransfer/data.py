@@ -206,6 +206,7 @@ class LTInstance:
     nuisance: str
     index: int
     iso: bool = False
+    clean: np.ndarray | None = None  # the same images before the nuisance (what the Oracle re-transforms)
 
 def class_order(num_classes: int, instance: int, seed: int = 0) -> np.ndarray:
     "Class ids from largest to smallest for instance `instance`."
@@ -230,7 +231,7 @@ def build_lt_instance(pool: Split, sizes: np.ndarray, nuisance: str | None, inst
     x = pool.x[idx]
     if nuisance: x = get_nuisance(nuisance)(x, rng_for(seed, 'train', nuisance, instance, int(iso)))
     class_sizes = np.zeros(C, int); class_sizes[order] = sizes
-    return LTInstance(x, pool.y[idx], class_sizes, order, nuisance or 'none', instance, iso)
+    return LTInstance(x, pool.y[idx], class_sizes, order, nuisance or 'none', instance, iso, pool.x[idx])
 
 def transformed_split(split: Split, nuisance: str | None, seed: int = 0, tag: str = 'test') -> Split:
     "`split` with one nuisance per image, drawn with a fixed seed (shared by all instances)."

@@ -15,18 +15,23 @@ from .config import Registry, config_dict, config_hash, atomic_write_json, resul
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES
 from .models import MODELS, make_model
-from .samplers import SAMPLERS
+from .samplers import SAMPLERS, make_sampler
 from .train import TrainConfig, train_classifier
+from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, nuisance_model, load_munit_record
+from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy, balanced_accuracy
 
 # %% auto #0
-__all__ = ['METHODS', 'PROFILES', 'FIGURES', 'Sec3Config', 'Profile', 'sec3_grid', 'result_path', 'checkpoint_path',
-           'load_result', 'run_sec3', 'run_grid', 'collect', 'parse_args', 'main']
+__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
+           'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'load_any', 'run_grid', 'collect', 'parse_args',
+           'main']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
 METHODS.register('erm', {'label': 'ERM', 'sampler': 'uniform'})
 METHODS.register('ce-drs', {'label': 'CE+DRS', 'sampler': 'drs'})
+METHODS.register('ce-drs-git', {'label': 'CE+DRS+GIT', 'sampler': 'drs', 'augment': 'git'})
+METHODS.register('oracle', {'label': 'Oracle', 'sampler': 'drs', 'augment': 'oracle'})
 
 # %% ../nbs/08_experiment.ipynb #7720b0d5
 @dataclass(frozen=True)
@@ -51,10 +56,19 @@ class Sec3Config:
     ekld_transforms: int = 100
     seed: int = 0
     version: str = invtransfer.__version__
+    git: GITConfig | None = None      # methods with GIT or the Oracle
+    munit: MunitConfig | None = None  # methods with a learned nuisance model
 
     def validate(self):
         "Raise ValueError for unknown names or impossible values."
-        SOURCES.get(self.source); NUISANCES.get(self.nuisance); METHODS.get(self.method); MODELS.get(self.arch)
+        SOURCES.get(self.source); NUISANCES.get(self.nuisance); MODELS.get(self.arch)
+        aug = METHODS.get(self.method).get('augment')
+        if aug and self.git is None: raise ValueError(f'method {self.method!r} needs GIT settings (git=GITConfig(...))')
+        if not aug and self.git is not None: raise ValueError(f'method {self.method!r} does not use GIT settings')
+        if (aug == 'git') != (self.munit is not None):
+            raise ValueError(f'method {self.method!r} ' + ('needs a MUNIT configuration' if aug == 'git' else 'does not use a MUNIT configuration'))
+        if self.git is not None: self.git.validate()
+        if self.munit is not None: self.munit.validate()
         for k in ('epochs', 'batch_size', 'ekld_images', 'ekld_transforms'):
             if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
@@ -69,6 +83,11 @@ class Sec3Config:
     @property
     def key(self) -> str: return config_hash(self)
 
+    @property
+    def munit_run(self) -> MunitRun | None:
+        "The MUNIT run whose T~ this configuration's GIT uses (trained on the same long-tailed instance)."
+        return MunitRun(self.source, self.nuisance, self.instance, self.seed, self.munit) if self.munit else None
+
 # %% ../nbs/08_experiment.ipynb #9e7e0408
 @dataclass
 class Profile:
@@ -78,29 +97,60 @@ class Profile:
     instances: int
     device: str = 'cpu'
     note: str = ''
+    munit: str = 'paper'                       # MUNIT configuration for GIT
+    git: dict = field(default_factory=dict)    # GITConfig overrides (e.g. K for a dataset)
 
 PROFILES = Registry('profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=15, batch_size=32, warmup_epochs=2, milestones=(9, 12),
                                                    drs_epoch=9, ekld_images=10, ekld_transforms=10), instances=2,
-                                   note='embedded digits, short schedule, CPU'))
+                                   note='embedded digits, short schedule, CPU', munit='smoke'))
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
                                                      drs_epoch=15, ekld_images=20, ekld_transforms=20), instances=5,
-                                    note='real Kuzushiji (KMNIST test split) standing in for K49, CPU'))
+                                    note='real Kuzushiji (KMNIST test split) standing in for K49, CPU', munit='kmnist'))
 PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, device='cuda',
                                    note='K49-LT as in the paper (30 instances, 50 epochs), GPU'))
 
-FIGURES = {'fig1': dict(arch='resnet20', iso=False), 'fig6': dict(arch='simple-cnn', iso=False), 'fig8': dict(arch='resnet20', iso=True)}
+S3 = ('rot', 'bg', 'dil'), ('erm', 'ce-drs')
+FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=S3[1]),
+           'fig6': dict(config=dict(arch='simple-cnn', iso=False), nuisances=S3[0], methods=S3[1]),
+           'fig8': dict(config=dict(arch='resnet20', iso=True), nuisances=S3[0], methods=S3[1]),
+           'fig2': dict(munit=True, nuisances=('bg', 'dil', 'rot'), instances=1),
+           'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'))}
 
-def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=('rot', 'bg', 'dil'), methods=('erm', 'ce-drs'),
-              instances: int | None = None, **overrides) -> list[Sec3Config]:
-    "All run configurations of one figure under a profile; keyword overrides beat the profile's."
-    prof = PROFILES.get(profile)
+def _figure(figure):
     if figure not in FIGURES: raise ValueError(f'unknown figure {figure!r}; known: {", ".join(FIGURES)}')
+    return FIGURES[figure]
+
+def munit_config(profile: str, munit: str | None = None, **overrides) -> MunitConfig:
+    "The profile's MUNIT configuration (or the named one), with keyword overrides that are not None."
+    return replace(MUNIT_CONFIGS.get(munit or PROFILES.get(profile).munit), **{k: v for k, v in overrides.items() if v is not None}).validate()
+
+def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, methods=None, instances: int | None = None,
+              git: dict | None = None, munit: MunitConfig | None = None, **overrides) -> list[Sec3Config]:
+    "All classifier runs of one figure under a profile; keyword overrides beat the profile's, which beat the figure's."
+    prof, fig = PROFILES.get(profile), _figure(figure)
+    if fig.get('munit'): raise ValueError(f'{figure} shows MUNIT samples; its runs come from munit_grid')
     n = prof.instances if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')
-    base = {**prof.overrides, **FIGURES[figure], **{k: v for k, v in overrides.items() if v is not None}}
-    return [Sec3Config(**base, nuisance=nu, method=me, instance=i).validate()
-            for nu, me, i in itertools.product(nuisances, methods, range(n))]
+    base = {**prof.overrides, **fig['config'], **{k: v for k, v in overrides.items() if v is not None}}
+    gcfg = GITConfig(**{**prof.git, **(git or {})}).validate()
+    mcfg = munit or munit_config(profile)
+    def extra(me):
+        aug = METHODS.get(me).get('augment')
+        return dict(git=gcfg if aug else None, munit=mcfg if aug == 'git' else None)
+    return [Sec3Config(**base, nuisance=nu, method=me, instance=i, **extra(me)).validate()
+            for nu, me, i in itertools.product(nuisances or fig['nuisances'], methods or fig['methods'], range(n))]
+
+def munit_grid(profile: str = 'smoke', nuisances=None, instances: int | None = None, munit: MunitConfig | None = None,
+               source: str | None = None, seed: int | None = None) -> list[MunitRun]:
+    "The MUNIT runs Figure 2 shows (by default one per nuisance, on instance 0)."
+    prof, fig = PROFILES.get(profile), FIGURES['fig2']
+    n = fig['instances'] if instances is None else instances
+    if n <= 0: raise ValueError(f'instances must be positive, got {n}')
+    runs = [MunitRun(source or prof.overrides['source'], nu, i, prof.overrides.get('seed', 0) if seed is None else seed,
+                     munit or munit_config(profile)) for nu in nuisances or fig['nuisances'] for i in range(n)]
+    for r in runs: r.validate()
+    return runs
 
 # %% ../nbs/08_experiment.ipynb #bcb45b30
 def result_path(cfg: Sec3Config, root: Path | None = None) -> Path:
@@ -127,6 +177,17 @@ def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
     return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c])}
             for c in range(src.num_classes)]
 
+def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAugment | None:
+    "The GIT batch transform of a method that has one (learned T~ or the Oracle), else None."
+    aug = METHODS.get(cfg.method).get('augment')
+    if not aug: return None
+    if aug == 'git':
+        shape = (1, *inst.x.shape[1:]) if inst.x.ndim == 3 else (inst.x.shape[3], *inst.x.shape[1:3])
+        model = LearnedNuisance(nuisance_model(cfg.munit_run, device=device, root=root, image_shape=shape))
+    else: model = OracleNuisance(inst.clean, cfg.nuisance)
+    second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
+    return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second)
+
 def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
     "Result of one configuration: loaded from the cache, or computed, stored and returned."
     cfg.validate()
@@ -140,8 +201,9 @@ def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, 
         torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
         xf = inst.x.astype(np.float32) / 255
         model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std())
-        ck = checkpoint_path(cfg, root)
-        history = train_classifier(model, inst.x, inst.y, cfg.train_config(), checkpoint=ck, device=device, progress=progress)
+        ck, tc = checkpoint_path(cfg, root), cfg.train_config()
+        aug = _augment(cfg, inst, tc, device, root)
+        history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         classes = _evaluate(cfg, src, inst, model, device)
     except Exception as e:
@@ -150,28 +212,36 @@ def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, 
         raise
     record.update(status='ok', classes=classes, train_loss=history, wall_s=round(time.time() - t0, 2),
                   balanced_acc=float(np.nanmean([c['acc'] for c in classes])), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
+    if aug is not None: record['git_stats'] = aug.stats   # batches seen since the last (re)start
     atomic_write_json(result_path(cfg, root), record)
     ck.unlink(missing_ok=True)
     return record
 
 # %% ../nbs/08_experiment.ipynb #eecc1b66
-def run_grid(configs: list[Sec3Config], *, device: str = 'cpu', root: Path | None = None, progress: bool = True) -> dict:
+def load_any(cfg, root: Path | None = None) -> dict | None:
+    "The stored record of a classifier or MUNIT run, or None."
+    return load_munit_record(cfg, root) if isinstance(cfg, MunitRun) else load_result(cfg, root)
+
+def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = True) -> dict:
     "Run (or load) every configuration; returns counts of cached, computed and failed runs."
     for c in configs: c.validate()
     for s in sorted({(c.source, c.seed) for c in configs}): load_source(*s)
-    todo = [c for c in configs if not ((r := load_result(c, root)) and r['status'] == 'ok')]
+    todo = [c for c in configs if not ((r := load_any(c, root)) and r['status'] == 'ok')]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
     for c in tqdm(todo, desc='runs', disable=not progress or not todo, file=sys.stdout, mininterval=5):
-        try: run_sec3(c, device=device, root=root); out['computed'] += 1
+        try:
+            if isinstance(c, MunitRun): run_munit(c, device=device, root=root)
+            else: run_sec3(c, device=device, root=root)
+            out['computed'] += 1
         except KeyboardInterrupt: raise
         except Exception as e: out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}')
     return out
 
-def collect(configs: list[Sec3Config], root: Path | None = None) -> tuple[list[dict], dict]:
+def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:
     "The ok results of `configs`, and counts of missing and failed ones."
     ok, missing, failed = [], 0, 0
     for c in configs:
-        r = load_result(c, root)
+        r = load_any(c, root)
         if r is None: missing += 1
         elif r['status'] != 'ok': failed += 1
         else: ok.append(r)
@@ -179,11 +249,11 @@ def collect(configs: list[Sec3Config], root: Path | None = None) -> tuple[list[d
 
 # %% ../nbs/08_experiment.ipynb #beac6d84
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog='python -m invtransfer.experiment', description='Run Section 3 grids through the result cache.')
+    p = argparse.ArgumentParser(prog='python -m invtransfer.experiment', description='Run the grids of Sections 3 and 4 through the result cache.')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(PROFILES)}')
     p.add_argument('--figure', default=['fig1'], nargs='+', help=f'one or more of: {", ".join(FIGURES)}')
-    p.add_argument('--nuisances', default=['rot', 'bg', 'dil'], nargs='+')
-    p.add_argument('--methods', default=['erm', 'ce-drs'], nargs='+')
+    p.add_argument('--nuisances', default=None, nargs='+', help="default: the figure's own")
+    p.add_argument('--methods', default=None, nargs='+', help=f"default: the figure's own; known: {', '.join(METHODS)}")
     p.add_argument('--instances', type=int, default=None)
     p.add_argument('--source', default=None)
     p.add_argument('--arch', default=None, help='architecture for every figure (default: each figure\'s own)')
@@ -192,14 +262,26 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=None)
     p.add_argument('--results', default=None, help='results folder (default: <results root>/<profile>, the root being $INVTRANSFER_RESULTS or <checkout>/results)')
     p.add_argument('--no-progress', action='store_true')
+    g = p.add_argument_group('GIT and MUNIT (Section 4)')
+    g.add_argument('--git-p', type=float, default=None, help='proportion of each batch GIT may replace (paper: 0.5)')
+    g.add_argument('--git-K', type=int, default=None, help='class-size cutoff K (default: none, every class)')
+    g.add_argument('--git-cutoff', choices=['hard', 'soft'], default=None)
+    g.add_argument('--git-draw', choices=['same', 'second'], default=None)
+    g.add_argument('--git-start-epoch', type=int, default=None, help='first augmented epoch (paper: 0)')
+    g.add_argument('--munit', default=None, help=f'MUNIT configuration: {", ".join(MUNIT_CONFIGS)} (default: the profile\'s)')
+    g.add_argument('--munit-iterations', type=int, default=None)
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
     "Command-line entry point; returns the exit status."
     a = parse_args(argv)
     try:
-        configs = [c for f in a.figure for c in sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances,
-                                                          source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed)]
+        git = {k: v for k, v in dict(p=a.git_p, K=a.git_K, cutoff=a.git_cutoff, draw=a.git_draw, start_epoch=a.git_start_epoch).items() if v is not None}
+        mcfg = munit_config(a.profile, a.munit, iterations=a.munit_iterations)
+        configs = [c for f in a.figure for c in (
+            munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if _figure(f).get('munit') else
+            sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
+                      source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed))]
         device = a.device or PROFILES.get(a.profile).device
         t0 = time.time()
         root = Path(a.results) if a.results else results_root()/a.profile

@@ -16,7 +16,7 @@ from .experiment import METHODS
 
 # %% auto #0
 __all__ = ['RUN_COLS', 'NUISANCE_LABELS', 'COLORS', 'per_class_table', 'by_rank', 'size_trend', 'provenance', 'plot_ekld_vs_size',
-           'chart_ekld_vs_size', 'altair_html', 'show_sec3']
+           'chart_ekld_vs_size', 'altair_html', 'show_sec3', 'plot_nuisance_samples', 'sample_diversity']
 
 # %% ../nbs/09_figures.ipynb #2dbb1d8f
 RUN_COLS = ['source', 'nuisance', 'method', 'arch', 'iso', 'instance']
@@ -61,7 +61,7 @@ def provenance(records: list[dict], profile: str, expected: int | None = None) -
 
 # %% ../nbs/09_figures.ipynb #180678be
 NUISANCE_LABELS = {'rot': 'ROT (rotation)', 'bg': 'BG (background)', 'dil': 'DIL (dilation/erosion)'}
-COLORS = {'erm': '#1f77b4', 'ce-drs': '#d62728'}
+COLORS = {'erm': '#1f77b4', 'ce-drs': '#d62728', 'ce-drs-git': '#2ca02c', 'oracle': '#7f7f7f'}
 
 def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str = 'eKLD (lower = more invariant)'):
     "Matplotlib panels of mean and 95% band of a per-class value against class size."
@@ -81,11 +81,12 @@ def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str =
 
 def chart_ekld_vs_size(summary: pd.DataFrame, value_label: str = 'eKLD'):
     "Interactive Altair version: hover shows class size, rank, mean, interval and number of instances."
+    shown = set(summary['method'])
     d = summary.assign(lo=summary['lo'].clip(lower=0), method_label=summary['method'].map(lambda m: METHODS[m]['label'] if m in METHODS else m),
                        nuisance_label=summary['nuisance'].map(lambda n: NUISANCE_LABELS.get(n, n)))
     base = alt.Chart(d).encode(x=alt.X('size:Q', scale=alt.Scale(type='log'), title='class size'),
                                color=alt.Color('method_label:N', title='method',
-                                               scale=alt.Scale(domain=[METHODS[m]['label'] for m in COLORS], range=list(COLORS.values()))))
+                                               scale=alt.Scale(domain=[METHODS[m]['label'] for m in COLORS if m in shown], range=[c for m, c in COLORS.items() if m in shown])))
     band = base.mark_area(opacity=0.2).encode(y=alt.Y('lo:Q', title=value_label), y2='hi:Q')
     tip = ['method_label:N', 'size:Q', 'rank:Q', alt.Tooltip('mean:Q', format='.4f'), alt.Tooltip('lo:Q', format='.4f'),
            alt.Tooltip('hi:Q', format='.4f'), 'n:Q']
@@ -112,3 +113,25 @@ def show_sec3(configs: list, profile: str, title: str, root=None) -> pd.DataFram
     extra = ''.join(f' · {counts[k]} {k} run(s) not shown' for k in ('missing', 'failed') if counts[k])
     display(Markdown(provenance(records, profile, len(configs)) + extra))
     return table
+
+# %% ../nbs/09_figures.ipynb #e4b8fa14
+def plot_nuisance_samples(grids: dict, title: str = '', snapshot: str | None = None):
+    "Figure-2 grid from `munit.load_munit_grids`: inputs, then T~ samples of the chosen (default: last) snapshot."
+    snaps = sorted((k for k in grids if k.startswith('iter')), key=lambda k: int(k[4:]))
+    s = grids[snapshot or snaps[-1]]
+    rows, cols = s.shape[:2]
+    fig, axs = plt.subplots(rows, cols + 1, figsize=(0.8 * (cols + 1), 0.8 * rows + 0.4), squeeze=False)
+    for i in range(rows):
+        for j in range(cols + 1):
+            img = grids['inputs'][i] if j == 0 else s[i, j - 1]
+            ax = axs[i, j]; ax.imshow(img, cmap='gray' if img.ndim == 2 else None, vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+        axs[i, 0].set_ylabel(f"c{int(grids['classes'][i])}\nn={int(grids['sizes'][i])}", rotation=0, ha='right', va='center', fontsize=7)
+    axs[0, 0].set_title('input', fontsize=8)
+    for j in range(1, cols + 1): axs[0, j].set_title(f's{j}', fontsize=8)
+    fig.suptitle(title or f'samples after {int((snapshot or snaps[-1])[4:])} iterations', fontsize=9)
+    fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0.12)
+    return fig
+
+def sample_diversity(samples: np.ndarray) -> float:
+    "Mean over pixels and inputs of the standard deviation across samples (0-255 scale): how much T~ varies an image."
+    return float(samples.astype(float).std(axis=1).mean())

@@ -44,7 +44,7 @@ def lr_at_epoch(cfg: TrainConfig, epoch: int) -> float:
 
 # %% ../nbs/07_train.ipynb #ad3082a0
 def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, *,
-                     checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True) -> list[float]:
+                     checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True, augment=None) -> list[float]:
     "Train `model` in place on uint8 images `x` and labels `y`; returns the mean loss of each epoch."
     model.to(device)
     X, Y = to_tensor(x).to(device), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
@@ -62,9 +62,10 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
         model.train()
         idx = torch.as_tensor(sampler.indices(epoch), device=device)
         total, seen = 0.0, 0
-        for b in idx.split(cfg.batch_size):
+        for step, b in enumerate(idx.split(cfg.batch_size)):
             if len(b) < 2: continue  # batch norm cannot train on a single example
-            loss = F.cross_entropy(model(X[b]), Y[b])
+            xb, yb = augment(X, Y, b, epoch, step) if augment else (X[b], Y[b])
+            loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(b); seen += len(b)
         history.append(total / max(seen, 1)); bar.set_postfix(loss=f'{history[-1]:.3f}')
