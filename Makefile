@@ -42,6 +42,7 @@ chromium:
 
 browser-check: chromium
 	$(PY) tools/browser_check.py _site/31_section3.html --screenshot _site/31_section3.png
+	$(PY) tools/browser_check.py _site/41_section4_kmnist.html --screenshot _site/41_section4_kmnist.png
 
 test: install check-sync nbtest pytest book browser-check
 	@echo "make test: all checks passed"

@@ -229,6 +229,7 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
     todo = [c for c in configs if not ((r := load_any(c, root)) and r['status'] == 'ok')]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
     for c in tqdm(todo, desc='runs', disable=not progress or not todo, file=sys.stdout, mininterval=5):
+        if (r := load_any(c, root)) and r['status'] == 'ok': out['cached'] += 1; continue   # finished meanwhile by another process
         try:
             if isinstance(c, MunitRun): run_munit(c, device=device, root=root)
             else: run_sec3(c, device=device, root=root)

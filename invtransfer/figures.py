@@ -15,8 +15,9 @@ from .metrics import mean_ci
 from .experiment import METHODS
 
 # %% auto #0
-__all__ = ['RUN_COLS', 'NUISANCE_LABELS', 'COLORS', 'per_class_table', 'by_rank', 'size_trend', 'provenance', 'plot_ekld_vs_size',
-           'chart_ekld_vs_size', 'altair_html', 'show_sec3', 'plot_nuisance_samples', 'sample_diversity']
+__all__ = ['RUN_COLS', 'NUISANCE_LABELS', 'COLORS', 'NUISANCE_STATS', 'per_class_table', 'by_rank', 'size_trend', 'provenance',
+           'plot_ekld_vs_size', 'chart_ekld_vs_size', 'altair_html', 'show_sec3', 'plot_nuisance_samples',
+           'sample_diversity', 'nuisance_spread']
 
 # %% ../nbs/09_figures.ipynb #2dbb1d8f
 RUN_COLS = ['source', 'nuisance', 'method', 'arch', 'iso', 'instance']
@@ -135,3 +136,25 @@ def plot_nuisance_samples(grids: dict, title: str = '', snapshot: str | None = N
 def sample_diversity(samples: np.ndarray) -> float:
     "Mean over pixels and inputs of the standard deviation across samples (0-255 scale): how much T~ varies an image."
     return float(samples.astype(float).std(axis=1).mean())
+
+# %% ../nbs/09_figures.ipynb #8dfad4ef
+def _orientation(img: np.ndarray) -> float:
+    "Principal-axis angle (radians, mod pi) of an image's intensity distribution."
+    h, w = img.shape; yy, xx = np.mgrid[:h, :w]; m = img.astype(float) + 1e-9
+    cx, cy = (m * xx).sum() / m.sum(), (m * yy).sum() / m.sum()
+    mu20, mu02, mu11 = (m * (xx - cx) ** 2).sum(), (m * (yy - cy) ** 2).sum(), (m * (xx - cx) * (yy - cy)).sum()
+    return 0.5 * np.arctan2(2 * mu11, mu20 - mu02)
+
+NUISANCE_STATS = {
+    'bg': ('background level (0-255)', lambda im: float(np.median(np.concatenate([im[:2].ravel(), im[-2:].ravel(), im[:, :2].ravel(), im[:, -2:].ravel()])))),
+    'dil': ('ink area (fraction of pixels > 127)', lambda im: float((im > 127).mean())),
+    'rot': ('principal-axis orientation (degrees)', _orientation),
+}
+
+def nuisance_spread(nuisance: str, samples: np.ndarray) -> float:
+    "Mean over inputs of the spread of the nuisance's own statistic across samples (rows = inputs, columns = samples)."
+    f = NUISANCE_STATS[nuisance][1]
+    v = np.array([[f(im) for im in row] for row in samples])
+    if nuisance != 'rot': return float(v.std(axis=1).mean())
+    R = np.abs(np.exp(2j * v).mean(axis=1)).clip(1e-12, 1)
+    return float(np.degrees(np.sqrt(-2 * np.log(R)) / 2).mean())

@@ -26,3 +26,17 @@ def test_section3_under_papermill(tmp_path, monkeypatch):
     md = ' '.join(o.get('data', {}).get('text/markdown', '') for o in outputs)
     assert 'Profile **smoke**' in md and 'ρ =' in md
     assert (tmp_path/'results'/'smoke'/'sec3').exists()
+
+def test_section4_under_papermill(tmp_path, monkeypatch):
+    import papermill as pm
+    monkeypatch.setenv('INVTRANSFER_RESULTS', str(tmp_path/'results'))
+    out = tmp_path/'s4.ipynb'
+    pm.execute_notebook(str(ROOT/'nbs'/'41_section4.ipynb'), str(out), cwd=str(ROOT/'nbs'), kernel_name='python3',
+                        parameters={'instances': 2, 'epochs': 2, 'nuisances': ['bg'], 'methods': ['ce-drs', 'ce-drs-git'],
+                                    'munit_iterations': 20, 'show_rot': False}, progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
+    assert sum('image/png' in o.get('data', {}) for o in outputs) >= 3      # Figure 2, the loss curves, Figure 3
+    md = ' '.join(o.get('data', {}).get('text/markdown', '') for o in outputs)
+    assert 'Profile **smoke**' in md and 'What MUNIT learned' in md and 'In one line' in md
+    assert len(list((tmp_path/'results'/'smoke'/'munit').glob('*.json'))) == 2   # one MUNIT per instance, shared by Figure 2
