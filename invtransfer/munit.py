@@ -329,6 +329,7 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
     t0 = time.time()
     rec = {'key': run.key, 'config': config_dict(run), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': device,
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
+    resumed = torch.load(paths['ckpt'], weights_only=False)['iteration'] if paths['ckpt'].exists() else 0
     try:
         inst = build_lt_instance(src.train, src.lt_sizes, run.nuisance, run.instance, run.seed)
         rows = fixed_inputs(inst)
@@ -343,8 +344,9 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
     arrays = {'inputs': inst.x[rows], 'classes': inst.y[rows], 'sizes': inst.sizes[inst.y[rows]],
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
     atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **arrays))
-    rec.update(status='ok', log=log, wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'),
-               iterations_per_s=round(run.munit.iterations / max(time.time() - t0, 1e-9), 3), image_shape=list(tilde.image_shape))
+    wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included
+    rec.update(status='ok', log=log, wall_s=round(wall, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), resumed_from=resumed,
+               iterations_per_s=round((run.munit.iterations - resumed) / max(wall, 1e-9), 3), image_shape=list(tilde.image_shape))
     atomic_write_json(paths['json'], rec)
     paths['ckpt'].unlink(missing_ok=True)
     return rec
