@@ -186,7 +186,7 @@ def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAu
         model = LearnedNuisance(nuisance_model(cfg.munit_run, device=device, root=root, image_shape=shape))
     else: model = OracleNuisance(inst.clean, cfg.nuisance)
     second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
-    return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second)
+    return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second, batch_size=tc.batch_size)
 
 def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
     "Result of one configuration: loaded from the cache, or computed, stored and returned."

@@ -73,8 +73,8 @@ class OracleNuisance:
 
 class GITAugment:
     "Algorithm 1 as a batch transform: (X, Y, batch indices, epoch, step) -> augmented (x, y)."
-    def __init__(self, model, labels: np.ndarray, cfg: GITConfig, seed: int = 0, second_sampler=None):
-        self.model, self.cfg, self.seed = model, cfg.validate(), seed
+    def __init__(self, model, labels: np.ndarray, cfg: GITConfig, seed: int = 0, second_sampler=None, batch_size: int | None = None):
+        self.model, self.cfg, self.seed, self.batch_size = model, cfg.validate(), seed, batch_size
         self.labels = np.asarray(labels)
         self.sizes = np.bincount(self.labels)
         if cfg.draw == 'second' and second_sampler is None: raise ValueError("GIT draw='second' needs a second sampler")
@@ -88,7 +88,7 @@ class GITAugment:
         idx = b.cpu().numpy()
         if self.cfg.draw == 'second':
             k = n_augmented(len(idx), self.cfg.p)
-            first = step * len(idx)
+            first = step * (self.batch_size or len(idx))   # where this batch starts in the epoch (the last batch may be short)
             extra = self.second.indices(epoch)[first:first + k]
             extra = np.concatenate([extra, rng.integers(0, len(self.labels), k - len(extra))]) if len(extra) < k else extra
             idx = np.concatenate([idx[:len(idx) - k], extra])
