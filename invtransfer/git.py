@@ -78,7 +78,7 @@ class GITAugment:
         self.labels = np.asarray(labels)
         self.sizes = np.bincount(self.labels)
         if cfg.draw == 'second' and second_sampler is None: raise ValueError("GIT draw='second' needs a second sampler")
-        self.second = second_sampler
+        self.second, self._second_epoch = second_sampler, (None, None)   # the second draw, computed once per epoch
         self.stats = {'batches': 0, 'augmented': 0, 'seen': 0}
 
     def __call__(self, X: torch.Tensor, Y: torch.Tensor, b: torch.Tensor, epoch: int, step: int):
@@ -89,7 +89,8 @@ class GITAugment:
         if self.cfg.draw == 'second':
             k = n_augmented(len(idx), self.cfg.p)
             first = step * (self.batch_size or len(idx))   # where this batch starts in the epoch (the last batch may be short)
-            extra = self.second.indices(epoch)[first:first + k]
+            if self._second_epoch[0] != epoch: self._second_epoch = (epoch, self.second.indices(epoch))
+            extra = self._second_epoch[1][first:first + k]
             extra = np.concatenate([extra, rng.integers(0, len(self.labels), k - len(extra))]) if len(extra) < k else extra
             idx = np.concatenate([idx[:len(idx) - k], extra])
             tb = torch.as_tensor(idx, device=X.device)
