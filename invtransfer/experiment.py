@@ -20,11 +20,12 @@ from .train import TrainConfig, train_classifier
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, nuisance_model, load_munit_record
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy, balanced_accuracy
+from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
 __all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
-           'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'load_any', 'run_grid', 'collect', 'parse_args',
-           'main']
+           'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'group_key', 'run_sec3_group', 'load_any',
+           'plan_groups', 'run_grid', 'collect', 'parse_args', 'main']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -99,6 +100,7 @@ class Profile:
     note: str = ''
     munit: str = 'paper'                       # MUNIT configuration for GIT
     git: dict = field(default_factory=dict)    # GITConfig overrides (e.g. K for a dataset)
+    members: int = 1                           # classifiers per vectorized step (1: one at a time)
 
 PROFILES = Registry('profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=15, batch_size=32, warmup_epochs=2, milestones=(9, 12),
@@ -107,7 +109,7 @@ PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=15, bat
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
                                                      drs_epoch=15, ekld_images=20, ekld_transforms=20), instances=5,
                                     note='real Kuzushiji (KMNIST test split) standing in for K49, CPU', munit='kmnist'))
-PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, device='cuda',
+PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, device='cuda', members=30,
                                    note='K49-LT as in the paper (30 instances, 50 epochs), GPU'))
 
 S3 = ('rot', 'bg', 'dil'), ('erm', 'ce-drs')
@@ -168,14 +170,17 @@ def _device_name(device: str) -> str:
     if device.startswith('cuda') and torch.cuda.is_available(): return torch.cuda.get_device_name(device)
     return f'{platform.processor() or platform.machine()} CPU x{torch.get_num_threads()} threads'
 
+def _class_rows(src, inst, ekld, acc) -> list[dict]:
+    rank = np.empty(src.num_classes, int); rank[inst.order] = np.arange(src.num_classes)
+    return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c])}
+            for c in range(src.num_classes)]
+
 def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
     lp = model_log_proba(model, device)
     acc = per_class_accuracy(test_t.y, lp(test_t.x).argmax(1), src.num_classes)
     ekld = ekld_per_class(lp, src.test, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms, cfg.seed, src.num_classes)
-    rank = np.empty(src.num_classes, int); rank[inst.order] = np.arange(src.num_classes)
-    return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c])}
-            for c in range(src.num_classes)]
+    return _class_rows(src, inst, ekld, acc)
 
 def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAugment | None:
     "The GIT batch transform of a method that has one (learned T~ or the Oracle), else None."
@@ -188,28 +193,26 @@ def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAu
     second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
     return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second, batch_size=tc.batch_size)
 
-def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-    "Result of one configuration: loaded from the cache, or computed, stored and returned."
-    cfg.validate()
-    if not force and (r := load_result(cfg, root)) and r['status'] == 'ok': return r
-    src = load_source(cfg.source, seed=cfg.seed)   # missing/corrupt data raises before anything is written
-    t0, started = time.time(), time.strftime('%Y-%m-%dT%H:%M:%S')
-    record = {'key': cfg.key, 'config': config_dict(cfg), 'started': started, 'device': _device_name(device),
-              'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
-    try:
-        inst = build_lt_instance(src.train, src.lt_sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
-        torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
-        xf = inst.x.astype(np.float32) / 255
-        model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std())
-        ck, tc = checkpoint_path(cfg, root), cfg.train_config()
-        aug = _augment(cfg, inst, tc, device, root)
-        history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug)
-        if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
-        classes = _evaluate(cfg, src, inst, model, device)
-    except Exception as e:
-        atomic_write_json(result_path(cfg, root), {**record, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                                   'traceback': traceback.format_exc(), 'wall_s': time.time() - t0})
-        raise
+def _prepare(cfg: Sec3Config, src, device: str, root):
+    "The instance, the freshly initialised model, the training settings, checkpoint path and augmentation of a run."
+    inst = build_lt_instance(src.train, src.lt_sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
+    torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
+    xf = inst.x.astype(np.float32) / 255
+    model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std())
+    tc = cfg.train_config()
+    return inst, model, tc, checkpoint_path(cfg, root), _augment(cfg, inst, tc, device, root)
+
+def _new_record(cfg: Sec3Config, device: str) -> dict:
+    return {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
+            'torch': torch.__version__, 'invtransfer': invtransfer.__version__, '_t0': time.time()}
+
+def _write_failed(cfg, record: dict, e: BaseException, root):
+    t0 = record.pop('_t0')
+    atomic_write_json(result_path(cfg, root), {**record, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
+                                               'traceback': traceback.format_exc(), 'wall_s': time.time() - t0})
+
+def _write_ok(cfg, record: dict, classes, history, aug, ck: Path, root) -> dict:
+    t0 = record.pop('_t0')
     record.update(status='ok', classes=classes, train_loss=history, wall_s=round(time.time() - t0, 2),
                   balanced_acc=float(np.nanmean([c['acc'] for c in classes])), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
     if aug is not None: record['git_stats'] = aug.stats   # batches seen since the last (re)start
@@ -217,25 +220,116 @@ def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, 
     ck.unlink(missing_ok=True)
     return record
 
+def _check_history(history):
+    if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
+
+def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
+    "Result of one configuration: loaded from the cache, or computed, stored and returned."
+    cfg.validate()
+    if not force and (r := load_result(cfg, root)) and r['status'] == 'ok': return r
+    src = load_source(cfg.source, seed=cfg.seed)   # missing/corrupt data raises before anything is written
+    record = _new_record(cfg, device)
+    try:
+        inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
+        history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug)
+        _check_history(history)
+        classes = _evaluate(cfg, src, inst, model, device)
+    except Exception as e:
+        _write_failed(cfg, record, e, root); raise
+    return _write_ok(cfg, record, classes, history, aug, ck, root)
+
 # %% ../nbs/08_experiment.ipynb #eecc1b66
+def _resume_epoch(cfg: Sec3Config, root) -> int:
+    ck = checkpoint_path(cfg, root)
+    return torch.load(ck, map_location='cpu', weights_only=False)['epoch'] + 1 if ck.exists() else 0
+
+def group_key(cfg: Sec3Config, root: Path | None = None) -> str:
+    "Runs with equal group keys can be trained in one vectorized step."
+    return json.dumps([cfg.source, cfg.arch, vector_signature(cfg.train_config()), _resume_epoch(cfg, root)], sort_keys=True)
+
+def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
+    "Per-class rows of every trained member, members sharing a nuisance and eKLD draws scored in one batched pass."
+    out = [None] * len(preps)
+    by = {}
+    for i, (cfg, src, inst, model) in enumerate(preps):
+        by.setdefault((cfg.source, cfg.seed, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms), []).append(i)
+    for (_, seed, nu, n_img, n_tr), idx in by.items():
+        src = preps[idx[0]][1]
+        ens = Ensemble([preps[i][3] for i in idx])
+        test_t = transformed_split(src.test, nu, seed)
+        pred = log_proba_members(ens, torch.as_tensor(test_t.x, device=device)).argmax(-1).cpu().numpy()   # (M, N)
+        ekld = ekld_members(ens, src.test, nu, n_img, n_tr, seed, src.num_classes, device)
+        for j, i in enumerate(idx):
+            out[i] = _class_rows(src, preps[i][2], ekld[j], per_class_accuracy(test_t.y, pred[j], src.num_classes))
+    return out
+
+def run_sec3_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | None = None, progress: bool = False,
+                   amp: bool = False) -> list[dict | None]:
+    "Train `cfgs` together and store each result as run_sec3 would; returns each record (None for a failed run)."
+    for c in cfgs: c.validate()
+    if len({group_key(c, root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see group_key)')
+    out, preps, members, records = [None] * len(cfgs), [], [], []
+    for i, cfg in enumerate(cfgs):
+        src = load_source(cfg.source, seed=cfg.seed)
+        record = _new_record(cfg, device)
+        try: inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
+        except Exception as e: _write_failed(cfg, record, e, root); continue
+        preps.append((i, cfg, src, inst, model, ck, aug)); records.append(record)
+        members.append(Member(model, inst.x, inst.y, tc, ck, aug))
+    if not members: return out
+    try: histories = train_members(members, device=device, progress=progress, amp=amp)
+    except Exception as e:
+        for (_, cfg, *_), rec in zip(preps, records): _write_failed(cfg, rec, e, root)
+        raise
+    done = []
+    for p, rec, h in zip(preps, records, histories):
+        try: _check_history(h); done.append((p, rec, h))
+        except RuntimeError as e: _write_failed(p[1], rec, e, root)
+    rows = _evaluate_group([(p[1], p[2], p[3], p[4]) for p, _, _ in done], device)
+    trainer = {'vectorized': len(members), 'amp': amp}
+    for (p, rec, h), cls in zip(done, rows):
+        i, cfg, src, inst, model, ck, aug = p
+        out[i] = _write_ok(cfg, {**rec, 'trainer': trainer}, cls, h, aug, ck, root)
+    return out
+
+# %% ../nbs/08_experiment.ipynb #13ec52e8
 def load_any(cfg, root: Path | None = None) -> dict | None:
     "The stored record of a classifier or MUNIT run, or None."
     return load_munit_record(cfg, root) if isinstance(cfg, MunitRun) else load_result(cfg, root)
 
-def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = True) -> dict:
-    "Run (or load) every configuration; returns counts of cached, computed and failed runs."
+def _done(c, root) -> bool: return bool((r := load_any(c, root)) and r['status'] == 'ok')
+
+def plan_groups(configs: list, members: int = 1, root: Path | None = None) -> list[list]:
+    "MUNIT runs one by one first (GIT runs need them), then classifier runs in groups of at most `members` that share a step."
+    if members < 1: raise ValueError(f'members must be >= 1, got {members}')
+    by = {}
+    for c in configs:
+        if not isinstance(c, MunitRun): by.setdefault(group_key(c, root), []).append(c)
+    return [[c] for c in configs if isinstance(c, MunitRun)] + [g[i:i + members] for g in by.values() for i in range(0, len(g), members)]
+
+def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = True, members: int = 1,
+             amp: bool = False) -> dict:
+    "Run (or load) every configuration, `members` classifiers at a time; returns counts of cached, computed and failed runs."
     for c in configs: c.validate()
     for s in sorted({(c.source, c.seed) for c in configs}): load_source(*s)
-    todo = [c for c in configs if not ((r := load_any(c, root)) and r['status'] == 'ok')]
+    todo = [c for c in configs if not _done(c, root)]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
-    for c in tqdm(todo, desc='runs', disable=not progress or not todo, file=sys.stdout, mininterval=5):
-        if (r := load_any(c, root)) and r['status'] == 'ok': out['cached'] += 1; continue   # finished meanwhile by another process
+    def failed(c, e): out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}' if e else f"{c.key}: {load_any(c, root)['error']}")
+    for group in tqdm(plan_groups(todo, members, root), desc='runs' if members == 1 else 'groups', disable=not progress or not todo,
+                      file=sys.stdout, mininterval=5):
+        fresh = [c for c in group if not _done(c, root)]   # another process may have finished some meanwhile
+        out['cached'] += len(group) - len(fresh)
+        if not fresh: continue
         try:
-            if isinstance(c, MunitRun): run_munit(c, device=device, root=root)
-            else: run_sec3(c, device=device, root=root)
-            out['computed'] += 1
+            if isinstance(fresh[0], MunitRun): run_munit(fresh[0], device=device, root=root); out['computed'] += 1
+            elif len(fresh) == 1: run_sec3(fresh[0], device=device, root=root); out['computed'] += 1
+            else:
+                for c, r in zip(fresh, run_sec3_group(fresh, device=device, root=root, amp=amp)):
+                    if r is None: failed(c, None)
+                    else: out['computed'] += 1
         except KeyboardInterrupt: raise
-        except Exception as e: out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}')
+        except Exception as e:
+            for c in fresh: failed(c, e)
     return out
 
 def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:
@@ -248,7 +342,7 @@ def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:
         else: ok.append(r)
     return ok, {'ok': len(ok), 'missing': missing, 'failed': failed}
 
-# %% ../nbs/08_experiment.ipynb #beac6d84
+# %% ../nbs/08_experiment.ipynb #5a3d8bdf
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog='python -m invtransfer.experiment', description='Run the grids of Sections 3 and 4 through the result cache.')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(PROFILES)}')
@@ -263,6 +357,11 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=None)
     p.add_argument('--results', default=None, help='results folder (default: <results root>/<profile>, the root being $INVTRANSFER_RESULTS or <checkout>/results)')
     p.add_argument('--no-progress', action='store_true')
+    p.add_argument('--members', type=int, default=None, help="classifiers trained together in one vectorized step (default: the profile's; 1 trains one at a time)")
+    p.add_argument('--amp', action='store_true', help='bfloat16 autocast in vectorized training')
+    p.add_argument('--executor', default='local', choices=['local', 'dask'], help='local: this process; dask: a Dask cluster')
+    p.add_argument('--workers', type=int, default=2, help='with --executor dask and no --scheduler: workers of a local cluster')
+    p.add_argument('--scheduler', default=None, help='with --executor dask: address of a running Dask scheduler (tcp://host:8786)')
     g = p.add_argument_group('GIT and MUNIT (Section 4)')
     g.add_argument('--git-p', type=float, default=None, help='proportion of each batch GIT may replace (paper: 0.5)')
     g.add_argument('--git-K', type=int, default=None, help='class-size cutoff K (default: none, every class)')
@@ -283,15 +382,18 @@ def main(argv=None) -> int:
             munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if _figure(f).get('munit') else
             sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
                       source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed))]
-        device = a.device or PROFILES.get(a.profile).device
+        from invtransfer.sweep import run_sweep   # the sweep chapter builds on this one
+        prof = PROFILES.get(a.profile)
+        device, members = a.device or prof.device, prof.members if a.members is None else a.members
         t0 = time.time()
         root = Path(a.results) if a.results else results_root()/a.profile
-        s = run_grid(configs, device=device, root=root, progress=not a.no_progress)
+        s = run_sweep(configs, executor=a.executor, device=device, root=root, members=members, amp=a.amp,
+                      n_workers=a.workers, address=a.scheduler, progress=not a.no_progress)
     except (ValueError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr); return 2
     print(f"{len(configs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed in {time.time() - t0:.1f} s")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     return 1 if s['failed'] else 0
 
-# %% ../nbs/08_experiment.ipynb #58d37dfa
+# %% ../nbs/08_experiment.ipynb #385771f7
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())

@@ -39,12 +39,15 @@ def to_tensor(x: np.ndarray) -> torch.Tensor:
     t = torch.from_numpy(np.ascontiguousarray(x)).float().div_(255)
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
 
+def _out_dtype(dtype): return torch.float64 if dtype == torch.float64 else torch.float32   # bfloat16 logits are scored in float32
+
 def model_log_proba(model: torch.nn.Module, device: str = 'cpu', batch_size: int = 1000) -> Callable[[np.ndarray], np.ndarray]:
     "A function mapping uint8 images to the model's log-probabilities (numpy, (N, C))."
+    dtype = next(model.parameters()).dtype   # float32, or float64 in exactness tests
     @torch.no_grad()
     def f(x):
         model.eval()
-        return np.concatenate([torch.log_softmax(model(to_tensor(x[i:i + batch_size]).to(device)).float(), -1).cpu().numpy()
+        return np.concatenate([torch.log_softmax(model(to_tensor(x[i:i + batch_size]).to(device, dtype)).to(_out_dtype(dtype)), -1).cpu().numpy()
                                for i in range(0, len(x), batch_size)])
     return f
 

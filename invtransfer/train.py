@@ -47,7 +47,8 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
                      checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True, augment=None) -> list[float]:
     "Train `model` in place on uint8 images `x` and labels `y`; returns the mean loss of each epoch."
     model.to(device)
-    X, Y = to_tensor(x).to(device), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
+    dtype = next(model.parameters()).dtype   # float32, or float64 in exactness tests
+    X, Y = to_tensor(x).to(device, dtype), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     sampler = make_sampler(cfg.sampler, y, cfg.seed, cfg.drs_epoch)
     start, history = 0, []

@@ -4,23 +4,47 @@
 
 # %% ../nbs/02_transforms.ipynb #0c0f433a
 from __future__ import annotations
+import math
 import numpy as np
+import torch
+import torch.nn.functional as F
 from PIL import Image
 from .config import Registry
 
 # %% auto #0
-__all__ = ['NUISANCES', 'Nuisance', 'get_nuisance', 'Rotation', 'Background', 'morph', 'DilationErosion']
+__all__ = ['CHUNK_VALUES', 'NUISANCES', 'param_chunks', 'Nuisance', 'get_nuisance', 'Rotation', 'Background', 'morph_groups',
+           'morph', 'DilationErosion', 'background_tensor', 'morph_tensor', 'pil_rotation_matrix', 'bicubic_affine',
+           'rotate_tensor']
 
 # %% ../nbs/02_transforms.ipynb #4086dcde
+CHUNK_VALUES = 2048 * 28 * 28  # pixel values per chunk in `apply_tensor`: 2,048 digit images
+
+def param_chunks(params: dict, n: int, size: int):
+    "Yield (slice, the params of the images in that slice) over `n` images in blocks of `size`."
+    for s in range(0, n, size):
+        sl = slice(s, min(s + size, n))
+        yield sl, {k: v[sl] for k, v in params.items()}
+
 class Nuisance:
     "A distribution T(.|x) over transformations of an image batch."
     name = ''
     def sample(self, rng: np.random.Generator, n: int) -> dict: raise NotImplementedError
     def apply(self, x: np.ndarray, params: dict) -> np.ndarray: raise NotImplementedError
+    def apply_chunk(self, x: torch.Tensor, params: dict) -> torch.Tensor: raise NotImplementedError  # apply_tensor on one chunk
     def __call__(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         "Transform each image of `x` with its own independently sampled parameters."
         assert x.dtype == np.uint8 and x.ndim in (3, 4), f'expected uint8 (N,H,W[,C]) images, got {x.dtype} {x.shape}'
         return self.apply(x, self.sample(rng, len(x)))
+    def apply_tensor(self, x: torch.Tensor, params: dict, chunk: int | None = None) -> torch.Tensor:
+        "`apply` for a uint8 tensor on any device: same result on the same device, `chunk` images at a time."
+        assert x.dtype == torch.uint8 and x.ndim in (3, 4), f'expected uint8 (N,H,W[,C]) images, got {x.dtype} {tuple(x.shape)}'
+        chunk = chunk or max(1, CHUNK_VALUES // math.prod(x.shape[1:]))
+        out = torch.empty_like(x)
+        for sl, p in param_chunks(params, len(x), chunk): out[sl] = self.apply_chunk(x[sl], p)
+        return out
+    def transform_tensor(self, x: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+        "`__call__` for a tensor: the same draws from `rng`, applied on `x`'s device."
+        return self.apply_tensor(x, self.sample(rng, len(x)))
 
 NUISANCES = Registry('nuisance')
 
@@ -38,6 +62,7 @@ class Rotation(Nuisance):
         for i, (im, th) in enumerate(zip(x, params['theta'])):
             out[i] = np.asarray(Image.fromarray(im).rotate(float(th), resample=Image.BICUBIC, fillcolor=0))
         return out
+    def apply_chunk(self, x, params): return rotate_tensor(x, params['theta'])
 
 class Background(Nuisance):
     "BG: pixels exactly 0 become b ~ U{0..99} (one b per image)."
@@ -47,6 +72,13 @@ class Background(Nuisance):
         b = params['b'].reshape((-1,) + (1,) * (x.ndim - 1))
         zero = (x == 0) if x.ndim == 3 else (x == 0).all(-1, keepdims=True)
         return np.where(zero, b, x).astype(np.uint8)
+    def apply_chunk(self, x, params): return background_tensor(x, params['b'])
+
+def morph_groups(params: dict) -> list[tuple[bool, int, np.ndarray]]:
+    "The images that share one operation: (dilate, k, their indices) for each pair present."
+    groups = [(d, int(k), np.flatnonzero((params['dilate'] == d) & (params['k'] == k)))
+              for d in (True, False) for k in np.unique(params['k'])]
+    return [g for g in groups if len(g[2])]
 
 def morph(x: np.ndarray, k: int, dilate: bool) -> np.ndarray:
     "OpenCV-style dilation/erosion of (N,H,W[,C]) with a k x k ones kernel (anchor k//2, neutral border)."
@@ -66,10 +98,87 @@ class DilationErosion(Nuisance):
         return {'dilate': dilate, 'k': np.where(dilate, rng.integers(2, 5, n), rng.integers(1, 3, n))}
     def apply(self, x, params):
         out = np.empty_like(x)
-        for d in (True, False):
-            for k in np.unique(params['k']):
-                m = (params['dilate'] == d) & (params['k'] == k)
-                if m.any(): out[m] = morph(x[m], int(k), d)
+        for d, k, idx in morph_groups(params): out[idx] = morph(x[idx], k, d)
+        return out
+    def apply_chunk(self, x, params):
+        out = torch.empty_like(x)
+        for d, k, idx in morph_groups(params):
+            idx = torch.as_tensor(idx, device=x.device)
+            out[idx] = morph_tensor(x[idx], k, d)
         return out
 
 for _n in (Rotation(), Background(), DilationErosion()): NUISANCES.register(_n.name, _n)
+
+# %% ../nbs/02_transforms.ipynb #4a208fea
+def background_tensor(x: torch.Tensor, b: np.ndarray) -> torch.Tensor:
+    "`Background.apply` on a uint8 tensor: pixels 0 in every channel become their image's `b`."
+    b = torch.as_tensor(b, device=x.device).view((-1,) + (1,) * (x.ndim - 1))
+    zero = (x == 0) if x.ndim == 3 else (x == 0).all(-1, keepdim=True)
+    return torch.where(zero, b, x)
+
+def morph_tensor(x: torch.Tensor, k: int, dilate: bool) -> torch.Tensor:
+    "`morph` on a uint8 tensor (N,H,W[,C]) by max pooling, each channel on its own."
+    if k == 1: return x.clone()
+    a = k // 2
+    y = (x if x.ndim == 4 else x[..., None]).permute(0, 3, 1, 2).float()
+    if not dilate: y = -y  # erosion is a max pool of the negated image
+    y = F.pad(y, (a, k - 1 - a, a, k - 1 - a), value=0.0 if dilate else -255.0)
+    y = F.max_pool2d(y, k, stride=1)
+    if not dilate: y = -y
+    y = y.permute(0, 2, 3, 1).to(torch.uint8)
+    return y if x.ndim == 4 else y[..., 0]
+
+# %% ../nbs/02_transforms.ipynb #ef144bd2
+def pil_rotation_matrix(angle: float, w: int, h: int) -> list[float]:
+    "The inverse affine map PIL's `rotate(angle)` (angle already mod 360) gives its C code, computed as PIL does."
+    a = -math.radians(angle)
+    m = [round(math.cos(a), 15), round(math.sin(a), 15), 0.0, round(-math.sin(a), 15), round(math.cos(a), 15), 0.0]
+    cx, cy = w / 2, h / 2
+    m[2] = m[0] * -cx + m[1] * -cy + m[2] + cx
+    m[5] = m[3] * -cx + m[4] * -cy + m[5] + cy
+    return m
+
+def _cubic(v1, v2, v3, v4, d):
+    "PIL's cubic convolution (a = -1) of 4 samples at offset d, in its order of operations."
+    p1 = v2
+    p2 = -v1 + v3
+    p3 = 2 * (v1 - v2) + v3 - v4
+    p4 = -v1 + v2 - v3 + v4
+    return p1 + d * (p2 + d * (p3 + d * p4))
+
+def bicubic_affine(x: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    "PIL's bicubic `transform(AFFINE)` with fill 0 of uint8 images x (n,H,W), one float64 map m (n,6) each."
+    n, H, W = x.shape
+    a = m.view(n, 6, 1, 1).unbind(1)
+    xin = torch.arange(W, dtype=torch.float64, device=x.device) + 0.5
+    yin = (torch.arange(H, dtype=torch.float64, device=x.device) + 0.5)[:, None]
+    xx = a[0] * xin + a[1] * yin + a[2]
+    yy = a[3] * xin + a[4] * yin + a[5]
+    inside = (xx >= 0) & (xx < W) & (yy >= 0) & (yy < H)
+    xx, yy = xx - 0.5, yy - 0.5
+    x0, y0 = xx.floor(), yy.floor()
+    dx, dy = xx - x0, yy - y0
+    # inside pixels have x0 in [-1, W-1], so their neighbours x0-1..x0+2 lie in a 2-pixel edge padding
+    x0, y0 = x0.clamp(-1, W - 1).long() + 1, y0.clamp(-1, H - 1).long() + 1
+    p = F.pad(x[:, None].float(), (2, 2, 2, 2), mode='replicate')[:, 0].to(torch.int16)
+    q = ((torch.arange(n, device=x.device)[:, None, None] * (H + 1) + y0) * (W + 1) + x0).view(-1)
+    v = [p[:, i:i + H + 1, j:j + W + 1].reshape(-1).index_select(0, q).view(n, H, W) for i in range(4) for j in range(4)]
+    rows = [_cubic(*v[4 * i:4 * i + 4], dx) for i in range(4)]  # integer samples: exact in int16
+    out = _cubic(*rows, dy)
+    return torch.where(inside, out.clamp(0, 255).to(torch.uint8), 0)  # the cast truncates, as PIL's does
+
+def rotate_tensor(x: torch.Tensor, theta: np.ndarray) -> torch.Tensor:
+    "`Rotation.apply` on a uint8 tensor (N,H,W) or RGB (N,H,W,3): PIL's bicubic rotation, pixel for pixel."
+    n, H, W = x.shape[:3]
+    C = x.shape[3] if x.ndim == 4 else 1
+    angles = [float(t) % 360.0 for t in theta]
+    m = torch.tensor([pil_rotation_matrix(t, W, H) for t in angles], dtype=torch.float64, device=x.device)
+    y = x.permute(0, 3, 1, 2).reshape(n * C, H, W) if x.ndim == 4 else x  # channels as separate images
+    out = bicubic_affine(y, m.view(-1, 6).repeat_interleave(C, 0))
+    if x.ndim == 4: out = out.view(n, C, H, W).permute(0, 2, 3, 1)
+    shortcuts = {0.0: lambda t: t, 180.0: lambda t: t.flip(1, 2)}
+    if H == W: shortcuts.update({90.0: lambda t: t.rot90(1, (1, 2)), 270.0: lambda t: t.rot90(-1, (1, 2))})
+    for t, f in shortcuts.items():
+        idx = [i for i, a in enumerate(angles) if a == t]
+        if idx: out[idx] = f(x[idx])
+    return out
