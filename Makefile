@@ -11,7 +11,7 @@ ifeq ($(origin INVTRANSFER_DATA), undefined)
 endif
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install book run-book site test check-sync nbtest pytest browser-check chromium clean
+.PHONY: install book run-book site test check-sync nbtest pytest browser-check chromium bench clean
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,10 @@ browser-check: chromium
 
 test: install check-sync nbtest pytest book browser-check
 	@echo "make test: all checks passed"
+
+# Throughput of the one-at-a-time and vectorized trainers, eKLD evaluation and MUNIT (ratios measured in one run).
+bench: install
+	$(PY) tools/bench.py $(if $(DEVICE),--device $(DEVICE))
 
 clean:
 	rm -rf book _site results/smoke

@@ -67,9 +67,15 @@ class LearnedNuisance:
 
 class OracleNuisance:
     "The true nuisance, re-sampled at every call, applied to the clean originals of the examples."
-    def __init__(self, clean: np.ndarray, nuisance: str): self.clean, self.t = clean, get_nuisance(nuisance)
+    def __init__(self, clean: np.ndarray, nuisance: str, on_device: bool | None = None):
+        self.clean, self.t, self.on_device, self._dev = clean, get_nuisance(nuisance), on_device, None
     def __call__(self, x, idx, rng):
-        return to_tensor(self.t(self.clean[np.asarray(idx)], rng)).to(x.device)
+        idx = np.asarray(idx)
+        if not (x.device.type != 'cpu' if self.on_device is None else self.on_device):   # PIL is faster on a CPU
+            return to_tensor(self.t(self.clean[idx], rng)).to(x.device)
+        if self._dev is None or self._dev.device != x.device: self._dev = torch.as_tensor(self.clean, device=x.device)
+        out = self.t.transform_tensor(self._dev[torch.as_tensor(idx, device=x.device)], rng).float().div_(255)
+        return out.unsqueeze(1) if out.ndim == 3 else out.permute(0, 3, 1, 2)
 
 class GITAugment:
     "Algorithm 1 as a batch transform: (X, Y, batch indices, epoch, step) -> augmented (x, y)."

@@ -41,9 +41,10 @@ def to_tensor(x: np.ndarray) -> torch.Tensor:
 
 def _out_dtype(dtype): return torch.float64 if dtype == torch.float64 else torch.float32   # bfloat16 logits are scored in float32
 
-def model_log_proba(model: torch.nn.Module, device: str = 'cpu', batch_size: int = 1000) -> Callable[[np.ndarray], np.ndarray]:
+def model_log_proba(model: torch.nn.Module, device: str = 'cpu', batch_size: int | None = None) -> Callable[[np.ndarray], np.ndarray]:
     "A function mapping uint8 images to the model's log-probabilities (numpy, (N, C))."
     dtype = next(model.parameters()).dtype   # float32, or float64 in exactness tests
+    batch_size = batch_size or (4096 if str(device).startswith('cuda') else 256)   # 256: measured fastest on the 2-core CPU
     @torch.no_grad()
     def f(x):
         model.eval()

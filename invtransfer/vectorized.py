@@ -153,12 +153,20 @@ def _as_float(x: torch.Tensor, dtype) -> torch.Tensor:
     t = x.to(dtype).div_(255)
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
 
+def _on_cpu(x: torch.Tensor) -> bool: return x.device.type == 'cpu'
+
 @torch.no_grad()
-def log_proba_members(ens: Ensemble, x: torch.Tensor, chunk: int | None = None) -> torch.Tensor:
+def log_proba_members(ens: Ensemble, x: torch.Tensor, chunk: int | None = None, vectorize: bool | None = None) -> torch.Tensor:
     "Log-probabilities (M, N, K) of every member for the uint8 images x (N,H,W[,C]) on the members' device."
     dtype = next(iter(ens.params.values())).dtype
-    chunk = chunk or max(64, 16384 // ens.M)
-    return torch.cat([torch.log_softmax(ens(_as_float(x[i:i + chunk], dtype), shared=True).to(_out_dtype(dtype)), -1)
+    vectorize = not _on_cpu(x) if vectorize is None else vectorize   # on the CPU one member at a time is faster (measured)
+    chunk = chunk or (256 if _on_cpu(x) else max(64, 16384 // ens.M))
+    def fwd(xc):
+        if vectorize: return ens(xc, shared=True)
+        ens.base.eval()
+        return torch.stack([functional_call(ens.base, ({k: v[m] for k, v in ens.params.items()}, {k: v[m] for k, v in ens.buffers.items()}), (xc,))
+                            for m in range(ens.M)])
+    return torch.cat([torch.log_softmax(fwd(_as_float(x[i:i + chunk], dtype)).to(_out_dtype(dtype)), -1)
                       for i in range(0, len(x), chunk)], 1)
 
 def _draws(split: Split, T: Nuisance, n_images: int, n_transforms: int, seed: int, C: int):
@@ -173,16 +181,18 @@ def _draws(split: Split, T: Nuisance, n_images: int, n_transforms: int, seed: in
 
 @torch.no_grad()
 def ekld_members(ens: Ensemble, split: Split, nuisance: Nuisance | str, n_images: int = 40, n_transforms: int = 100,
-                 seed: int = 0, num_classes: int | None = None, device: str = 'cpu') -> np.ndarray:
-    "Per-class eKLD (M, C) of every member, with the draws of ekld_per_class; copies are transformed on `device`."
+                 seed: int = 0, num_classes: int | None = None, device: str = 'cpu', gpu_path: bool | None = None) -> np.ndarray:
+    "Per-class eKLD (M, C) of every member, with the draws of ekld_per_class (`gpu_path`: tensor copies, vmap; default off on a CPU)."
     T = get_nuisance(nuisance) if isinstance(nuisance, str) else nuisance
     C = num_classes or int(split.y.max()) + 1
     picks, params = _draws(split, T, n_images, n_transforms, seed, C)
     order = np.concatenate([p for _, p in picks])
     x = torch.as_tensor(split.x[order], device=device)                               # (n, H, W[, C])
-    logp = log_proba_members(ens, x)                                                  # (M, n, K)
-    xt = T.apply_tensor(x.repeat_interleave(n_transforms, 0), params)                 # (n*T, ...): copies of the same x
-    logq = log_proba_members(ens, xt).view(ens.M, len(order), n_transforms, -1)        # (M, n, T, K)
+    gpu_path = not _on_cpu(x) if gpu_path is None else gpu_path
+    logp = log_proba_members(ens, x, vectorize=gpu_path)                              # (M, n, K)
+    if not gpu_path: xt = torch.from_numpy(T.apply(np.repeat(split.x[order], n_transforms, 0), params))   # PIL is faster on a CPU
+    else: xt = T.apply_tensor(x.repeat_interleave(n_transforms, 0), params)           # (n*T, ...): copies of the same x
+    logq = log_proba_members(ens, xt, vectorize=gpu_path).view(ens.M, len(order), n_transforms, -1)        # (M, n, T, K)
     kl = (logp.exp()[:, :, None] * (logp[:, :, None] - logq)).sum(-1).mean(-1)        # (M, n)
     out = np.full((ens.M, C), np.nan)
     first = 0
