@@ -4,13 +4,13 @@
 
 # %% ../nbs/13_sweep.ipynb #783f8c7f
 from __future__ import annotations
-import os, sys, time
+import sys, time
 from pathlib import Path
 import torch
 from .config import results_root
 from .data import load_source
 from .munit import MunitRun
-from .experiment import run_grid, plan_groups, load_any, collect
+from .experiment import run_grid, plan_groups, load_any
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'LocalExecutor', 'DaskExecutor', 'run_sweep']
@@ -52,7 +52,7 @@ class DaskExecutor:
 
     def run(self, configs: list, *, device: str, root: Path, progress: bool = True) -> dict:
         from dask.distributed import as_completed
-        client, root = self.connect(), Path(root)
+        client, root = self.connect(), Path(root).resolve()   # workers may run elsewhere: no relative paths
         todo = [c for c in configs if not ((r := load_any(c, root)) and r['status'] == 'ok')]
         out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
         submit = lambda g, *needs: client.submit(_run_group, g, device, str(root), self.members, self.amp, self.threads, *needs,
