@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from .data import rng_for
-from .metrics import to_tensor
+from .metrics import to_tensor, to_float
 from .transforms import get_nuisance
 
 # %% auto #0
@@ -74,8 +74,7 @@ class OracleNuisance:
         if not (x.device.type != 'cpu' if self.on_device is None else self.on_device):   # PIL is faster on a CPU
             return to_tensor(self.t(self.clean[idx], rng)).to(x.device)
         if self._dev is None or self._dev.device != x.device: self._dev = torch.as_tensor(self.clean, device=x.device)
-        out = self.t.transform_tensor(self._dev[torch.as_tensor(idx, device=x.device)], rng).float().div_(255)
-        return out.unsqueeze(1) if out.ndim == 3 else out.permute(0, 3, 1, 2)
+        return to_float(self.t.transform_tensor(self._dev[torch.as_tensor(idx, device=x.device)], rng))
 
 class GITAugment:
     "Algorithm 1 as a batch transform: (X, Y, batch indices, epoch, step) -> augmented (x, y)."

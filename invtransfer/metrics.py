@@ -12,7 +12,7 @@ from .data import Split, rng_for
 from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
-__all__ = ['ekld_per_class', 'to_tensor', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy', 'mean_ci']
+__all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy', 'mean_ci']
 
 # %% ../nbs/06_metrics.ipynb #22bc3a37
 def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, nuisance: Nuisance | str,
@@ -34,10 +34,14 @@ def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, 
     return out
 
 # %% ../nbs/06_metrics.ipynb #97d5e3ab
-def to_tensor(x: np.ndarray) -> torch.Tensor:
-    "uint8 (N,H,W) or (N,H,W,C) -> float (N,C,H,W) in [0, 1]."
-    t = torch.from_numpy(np.ascontiguousarray(x)).float().div_(255)
+def to_float(x: torch.Tensor, dtype=torch.float32) -> torch.Tensor:
+    "uint8 tensor (N,H,W) or (N,H,W,C), on any device -> float (N,C,H,W) in [0, 1]."
+    t = x.to(dtype).div_(255)
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
+
+def to_tensor(x: np.ndarray) -> torch.Tensor:
+    "uint8 numpy (N,H,W) or (N,H,W,C) -> float (N,C,H,W) in [0, 1]."
+    return to_float(torch.from_numpy(np.ascontiguousarray(x)))
 
 def _out_dtype(dtype): return torch.float64 if dtype == torch.float64 else torch.float32   # bfloat16 logits are scored in float32
 

@@ -16,7 +16,7 @@ from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
 from .config import atomic_save, config_dict
 from .data import Split, rng_for
-from .metrics import to_tensor, _out_dtype
+from .metrics import to_tensor, to_float, _out_dtype
 from .samplers import make_sampler
 from .train import TrainConfig, lr_at_epoch
 from .transforms import Nuisance, get_nuisance
@@ -148,11 +148,6 @@ def train_members(members: list[Member], *, device: str = 'cpu', progress: bool 
     return histories
 
 # %% ../nbs/12_vectorized.ipynb #e9fa2308
-def _as_float(x: torch.Tensor, dtype) -> torch.Tensor:
-    "uint8 (N,H,W[,C]) tensor -> (N,C,H,W) in [0, 1]."
-    t = x.to(dtype).div_(255)
-    return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2)
-
 def _on_cpu(x: torch.Tensor) -> bool: return x.device.type == 'cpu'
 
 @torch.no_grad()
@@ -166,7 +161,7 @@ def log_proba_members(ens: Ensemble, x: torch.Tensor, chunk: int | None = None, 
         ens.base.eval()
         return torch.stack([functional_call(ens.base, ({k: v[m] for k, v in ens.params.items()}, {k: v[m] for k, v in ens.buffers.items()}), (xc,))
                             for m in range(ens.M)])
-    return torch.cat([torch.log_softmax(fwd(_as_float(x[i:i + chunk], dtype)).to(_out_dtype(dtype)), -1)
+    return torch.cat([torch.log_softmax(fwd(to_float(x[i:i + chunk], dtype)).to(_out_dtype(dtype)), -1)
                       for i in range(0, len(x), chunk)], 1)
 
 def _draws(split: Split, T: Nuisance, n_images: int, n_transforms: int, seed: int, C: int):
