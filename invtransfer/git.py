@@ -26,7 +26,7 @@ class GITConfig:
 
     def validate(self):
         if not (isinstance(self.p, (int, float)) and 0 <= self.p <= 1): raise ValueError(f'GIT proportion p must be in [0, 1], got {self.p}')
-        if self.K is not None and (int(self.K) != self.K or self.K < 0): raise ValueError(f'GIT cutoff K must be a non-negative integer or None, got {self.K}')
+        if self.K is not None and (int(self.K) != self.K or self.K <= 0): raise ValueError(f'GIT cutoff K must be a positive integer or None, got {self.K}')
         if self.cutoff not in ('hard', 'soft'): raise ValueError(f"GIT cutoff must be 'hard' or 'soft', got {self.cutoff!r}")
         if self.draw not in ('same', 'second'): raise ValueError(f"GIT draw must be 'same' or 'second', got {self.draw!r}")
         if self.start_epoch < 0: raise ValueError(f'GIT start_epoch must be >= 0, got {self.start_epoch}')

@@ -9,7 +9,7 @@ from .config import Registry
 from .data import rng_for
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'Sampler', 'UniformSampler', 'ClassBalancedSampler', 'DelayedResampler', 'make_sampler']
+__all__ = ['SAMPLERS', 'Sampler', 'UniformSampler', 'ClassBalancedSampler', 'CBResampler', 'DelayedResampler', 'make_sampler']
 
 # %% ../nbs/03_samplers.ipynb #80018140
 class Sampler:
@@ -33,6 +33,17 @@ class ClassBalancedSampler(Sampler):
         w = 1.0 / self.counts[self.labels]
         return self._rng(epoch).choice(len(self.labels), size=len(self.labels), replace=True, p=w / w.sum())
 
+class CBResampler(Sampler):
+    "CB RS: N draws with replacement, each example weighted by its class's class-balanced weight (effective number)."
+    def __init__(self, labels, seed: int = 0, beta: float = 0.9999):
+        super().__init__(labels, seed)
+        from invtransfer.losses import cb_weights
+        present = self.counts > 0
+        self.class_weights = np.zeros(len(self.counts)); self.class_weights[present] = cb_weights(self.counts[present], beta)
+    def indices(self, epoch):
+        w = self.class_weights[self.labels]
+        return self._rng(epoch).choice(len(self.labels), size=len(self.labels), replace=True, p=w / w.sum())
+
 class DelayedResampler(Sampler):
     "DRS: uniform before `switch_epoch`, class-balanced from it on."
     def __init__(self, labels, seed: int = 0, switch_epoch: int = 30):
@@ -44,6 +55,7 @@ SAMPLERS = Registry('sampler')
 SAMPLERS.register('uniform', UniformSampler)
 SAMPLERS.register('balanced', ClassBalancedSampler)
 SAMPLERS.register('drs', DelayedResampler)
+SAMPLERS.register('cb', CBResampler)
 
 def make_sampler(name: str, labels, seed: int = 0, switch_epoch: int = 30) -> Sampler:
     "A registered sampler by name; `switch_epoch` is used by 'drs' only."

@@ -12,7 +12,8 @@ TINY = ['--instances', '1', '--nuisances', 'bg', '--epochs', '2', '--munit-itera
 @pytest.mark.parametrize('args, message', [
     (['--git-p', '1.5'], 'p must be in [0, 1]'),
     (['--git-p', '-0.5'], 'p must be in [0, 1]'),
-    (['--git-K', '-1'], 'K must be a non-negative integer'),
+    (['--git-K', '-1'], 'K must be a positive integer'),
+    (['--git-K', '0'], 'K must be a positive integer'),
     (['--munit', 'huge'], "unknown MUNIT configuration 'huge'"),
     (['--munit-iterations', '0'], 'iterations must be positive'),
 ])
