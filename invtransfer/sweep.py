@@ -43,7 +43,7 @@ class DaskExecutor:
             if self.address: self.client = Client(self.address)
             else:
                 self._own = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True, host='127.0.0.1',
-                                         dashboard_address=None, env={'OMP_NUM_THREADS': str(self.threads or 1)})
+                                         dashboard_address='127.0.0.1:0', env={'OMP_NUM_THREADS': str(self.threads or 1)})
                 self.client = Client(self._own)
         return self.client
 
