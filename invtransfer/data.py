@@ -14,11 +14,12 @@ from PIL import Image
 from .config import Registry, data_root, atomic_save, DATA_ENV
 
 # %% auto #0
-__all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'zipf_sizes', 'exp_sizes', 'Split', 'rng_for',
-           'stratified_holdout', 'FileSpec', 'DataMissingError', 'DataCorruptError', 'md5_of', 'require_files',
-           'download', 'Source', 'read_idx', 'split_pool', 'load_digits_source', 'load_kmnist_source',
+__all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'zipf_sizes', 'exp_sizes',
+           'Split', 'rng_for', 'stratified_holdout', 'FileSpec', 'DataMissingError', 'DataCorruptError', 'md5_of',
+           'require_files', 'download', 'Source', 'read_idx', 'split_pool', 'load_digits_source', 'load_kmnist_source',
            'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance', 'class_order', 'class_lists',
-           'build_lt_instance', 'transformed_split']
+           'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset', 'load_digits_lt', 'gtsrb_tracks',
+           'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -238,3 +239,120 @@ def transformed_split(split: Split, nuisance: str | None, seed: int = 0, tag: st
     from invtransfer.transforms import get_nuisance
     if not nuisance: return split
     return Split(get_nuisance(nuisance)(split.x, rng_for(seed, tag, nuisance)), split.y)
+
+# %% ../nbs/01_data.ipynb #bc866c19
+@dataclass
+class Benchmark:
+    "A fixed long-tailed benchmark: training set, validation and test splits, and its training conventions."
+    name: str
+    train: Split
+    val: Split
+    test: Split
+    num_classes: int
+    flip: bool = False      # horizontal flips preserve labels (CIFAR, TinyImageNet)
+    crop_pad: int = 0       # random-crop padding in classifier training (0: no crop)
+    note: str = ''
+    spec: dict = field(default_factory=dict)   # what determined the split (sizes, seed, holdout, ...)
+    @property
+    def counts(self) -> np.ndarray: return np.bincount(self.train.y, minlength=self.num_classes)
+    @property
+    def channels(self) -> int: return 1 if self.train.x.ndim == 3 else self.train.x.shape[-1]
+    @property
+    def image_size(self) -> int: return self.train.x.shape[1]
+
+def lt_subset(y: np.ndarray, sizes: np.ndarray, order: np.ndarray, seed: int, tag: str = 'lt') -> np.ndarray:
+    "Sorted indices into `y`: class order[r] keeps the first sizes[r] of a seeded shuffle of its examples."
+    rng, keep = rng_for(seed, tag), []
+    for r, c in enumerate(order):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        if sizes[r] > len(idx): raise ValueError(f'class {c} (rank {r + 1}) needs {sizes[r]} examples but has {len(idx)}')
+        keep.append(idx[:sizes[r]])
+    return np.sort(np.concatenate(keep))
+
+BENCHMARKS = Registry('benchmark')
+
+# %% ../nbs/01_data.ipynb #4d1bb94e
+@BENCHMARKS.register('digits-lt')
+def load_digits_lt(root=None, seed: int = 0, n_max: int = 100, imbalance: float = 10) -> Benchmark:
+    "Embedded UCI digits, exponential long tail (smoke profile)."
+    src = load_digits_source(seed=seed)
+    sizes = exp_sizes(10, n_max, imbalance)
+    keep = lt_subset(src.train.y, sizes, np.arange(10), seed)
+    return Benchmark('digits-lt', src.train[keep], src.val, src.test, 10, note='UCI digits, exponential long tail (smoke)',
+                     spec=dict(sizes=sizes.tolist(), seed=seed, order='class id'))
+
+# %% ../nbs/01_data.ipynb #522b1ce2
+GTSRB_FILES = [FileSpec('gtsrb32/gtsrb32-train.npz', '99e752332b375096e70602a56505d543',
+                        'https://sid.erda.dk/public/archives/daaeac0d7ce1152aea9b61d9f1e19370/GTSRB_Final_Training_Images.zip'),
+               FileSpec('gtsrb32/gtsrb32-test.npz', '9ed7e106d44ee046036f29873c696889',
+                        'https://sid.erda.dk/public/archives/daaeac0d7ce1152aea9b61d9f1e19370/GTSRB_Final_Test_Images.zip')]
+DATA_FILES['gtsrb'] = GTSRB_FILES
+
+def gtsrb_tracks(filenames) -> np.ndarray:
+    "Track id of each training file name '000CC/TTTTT_IIIII.ppm' as the integer CC * 100000 + TTTTT."
+    out = np.empty(len(filenames), np.int64)
+    for i, f in enumerate(filenames):
+        cls, rest = str(f).replace('\\', '/').split('/')[-2:]
+        out[i] = int(cls) * 100_000 + int(rest.split('_')[0])
+    return out
+
+def track_holdout(y: np.ndarray, tracks: np.ndarray, frac: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    "Indices (kept, held): each class holds out round(frac * its number of tracks) whole tracks, at least one."
+    rng, held = rng_for(seed, 'val-tracks'), []
+    for c in np.unique(y):
+        ts = rng.permutation(np.unique(tracks[y == c]))
+        held.append(ts[:max(1, round(frac * len(ts)))])
+    mask = np.isin(tracks, np.concatenate(held))
+    return np.flatnonzero(~mask), np.flatnonzero(mask)
+
+def write_gtsrb32(tv_root: Path, root: Path | None = None) -> list[Path]:
+    "Build gtsrb32-{train,test}.npz from torchvision's GTSRB download (`GTSRB(tv_root, split=..., download=True)`)."
+    base, root = Path(tv_root)/'gtsrb', Path(root or data_root())
+    def load(paths): return np.stack([np.asarray(Image.open(p).convert('RGB').resize((32, 32), Image.BILINEAR)) for p in paths])
+    train = sorted((base/'GTSRB'/'Training').glob('*/*.ppm'))
+    csv = base/'GT-final_test.csv'
+    rows = [l.split(';') for l in csv.read_text().splitlines()[1:] if l.strip()] if csv.is_file() else []
+    if not train or not rows: raise DataMissingError(f'no GTSRB images under {base}: run torchvision.datasets.GTSRB({str(tv_root)!r}, split=..., download=True) for both splits first')
+    out = []
+    for name, x, y, names in [('train', load(train), [int(p.parent.name) for p in train], [f'{p.parent.name}/{p.name}' for p in train]),
+                              ('test', load([base/'GTSRB'/'Final_Test'/'Images'/r[0] for r in rows]), [int(r[-1]) for r in rows], [r[0] for r in rows])]:
+        dest = root/'gtsrb32'/f'gtsrb32-{name}.npz'
+        atomic_save(dest, lambda p: np.savez(open(p, 'wb'), x=x, y=np.asarray(y, np.int64), filenames=np.asarray(names)))
+        (dest.parent/f'{dest.name}.md5').write_text(md5_of(dest))   # a locally built file is checked against its own md5
+        out.append(dest)
+    return out
+
+def _gtsrb_specs(root) -> list[FileSpec]:
+    "The official md5s, or those recorded by write_gtsrb32 for files built here."
+    root = Path(root or data_root())
+    side = lambda s: root/f'{s.path}.md5'
+    return [FileSpec(s.path, side(s).read_text().strip(), s.url) if side(s).is_file() else s for s in GTSRB_FILES]
+
+@BENCHMARKS.register('gtsrb-lt')
+def load_gtsrb_lt(root=None, seed: int = 0, n_max: int = 1907, alpha: float = 1.8, n_min: int = 5, val_frac: float = 0.25,
+                  files: list[FileSpec] | None = None) -> Benchmark:
+    "GTSRB-LT: 25 % of tracks held out for validation, Zipf long tail on the rest (capped per class), test unchanged."
+    trp, tep = require_files('gtsrb', files or _gtsrb_specs(root), root)
+    with np.load(trp) as z: x, y, names = z['x'], z['y'].astype(np.int64), z['filenames']
+    with np.load(tep) as z: test = Split(z['x'], z['y'].astype(np.int64))
+    tracks = gtsrb_tracks(names)
+    keep, held = track_holdout(y, tracks, val_frac, seed)
+    avail = np.bincount(y[keep], minlength=43)
+    order = np.lexsort((np.arange(43), -avail))            # most images first, ties by class id
+    sizes = np.minimum(zipf_sizes(43, n_max, alpha, n_min), avail[order])
+    lt = keep[lt_subset(y[keep], sizes, order, seed)]
+    spec = dict(n_max=n_max, alpha=alpha, n_min=n_min, val_frac=val_frac, seed=seed, sizes=sizes.tolist(),
+                order=order.tolist(), capped=int((zipf_sizes(43, n_max, alpha, n_min) > sizes).sum()), split='by track')
+    bm = Benchmark('gtsrb-lt', Split(x[lt], y[lt]), Split(x[held], y[held]), test, 43,
+                   note='GTSRB at 32x32, Zipf 1.8 long tail, validation = 25 % of tracks', spec=spec)
+    bm.tracks = {'train': tracks[lt], 'val': tracks[held]}
+    return bm
+
+@lru_cache(maxsize=4)
+def _bench_cached(name: str, root: str, seed: int, kw: tuple) -> Benchmark: return BENCHMARKS.get(name)(root=Path(root), seed=seed, **dict(kw))
+
+def load_benchmark(name: str, root: Path | None = None, seed: int = 0, **kw) -> Benchmark:
+    "Load a registered long-tailed benchmark (cached per process); `kw` are the loader's split settings."
+    import invtransfer.benchmarks   # registers the benchmarks users download (CIFAR-LT, TinyImageNet-LT, iNaturalist)
+    BENCHMARKS.get(name)
+    return _bench_cached(name, str(root or data_root()), seed, tuple(sorted(kw.items())))

@@ -83,6 +83,7 @@ class Sec3Config:
 
     @property
     def key(self) -> str: return config_hash(self)
+    def check_data(self): load_source(self.source, seed=self.seed)
 
     @property
     def munit_run(self) -> MunitRun | None:
@@ -244,7 +245,8 @@ def _resume_epoch(cfg: Sec3Config, root) -> int:
     return torch.load(ck, map_location='cpu', weights_only=False)['epoch'] + 1 if ck.exists() else 0
 
 def group_key(cfg: Sec3Config, root: Path | None = None) -> str:
-    "Runs with equal group keys can be trained in one vectorized step."
+    "Runs with equal group keys can be trained in one vectorized step (Section 3-4 runs only; others run alone)."
+    if not isinstance(cfg, Sec3Config): return json.dumps(['alone', cfg.key])
     return json.dumps([cfg.source, cfg.arch, vector_signature(cfg.train_config()), _resume_epoch(cfg, root)], sort_keys=True)
 
 def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
@@ -295,6 +297,7 @@ def run_sec3_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | 
 # %% ../nbs/08_experiment.ipynb #13ec52e8
 def load_any(cfg, root: Path | None = None) -> dict | None:
     "The stored record of a classifier or MUNIT run, or None."
+    if hasattr(cfg, 'load_record'): return cfg.load_record(root)   # runs defined in later chapters (Sections 5-6)
     return load_munit_record(cfg, root) if isinstance(cfg, MunitRun) else load_result(cfg, root)
 
 def _done(c, root) -> bool: return bool((r := load_any(c, root)) and r['status'] == 'ok')
@@ -311,7 +314,7 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
              amp: bool = False) -> dict:
     "Run (or load) every configuration, `members` classifiers at a time; returns counts of cached, computed and failed runs."
     for c in configs: c.validate()
-    for s in sorted({(c.source, c.seed) for c in configs}): load_source(*s)
+    for c in configs: c.check_data()   # loads are cached: each data set is read once
     todo = [c for c in configs if not _done(c, root)]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
     def failed(c, e): out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}' if e else f"{c.key}: {load_any(c, root)['error']}")
@@ -322,6 +325,7 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
         if not fresh: continue
         try:
             if isinstance(fresh[0], MunitRun): run_munit(fresh[0], device=device, root=root); out['computed'] += 1
+            elif hasattr(fresh[0], 'run'): fresh[0].run(device=device, root=root); out['computed'] += 1
             elif len(fresh) == 1: run_sec3(fresh[0], device=device, root=root); out['computed'] += 1
             else:
                 for c, r in zip(fresh, run_sec3_group(fresh, device=device, root=root, amp=amp)):

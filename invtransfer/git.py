@@ -88,6 +88,7 @@ class GITAugment:
 
     def __call__(self, X: torch.Tensor, Y: torch.Tensor, b: torch.Tensor, epoch: int, step: int):
         xb, yb = X[b], Y[b]
+        self.last_mask = np.zeros(len(b), bool)
         if epoch < self.cfg.start_epoch or self.cfg.p == 0: return xb, yb
         rng = rng_for(self.seed, 'git', epoch, step)
         idx = b.cpu().numpy()
@@ -105,6 +106,7 @@ class GITAugment:
         else:
             mask = git_mask(self.labels[idx], self.sizes, self.cfg, rng)
         self.stats['batches'] += 1; self.stats['seen'] += len(idx); self.stats['augmented'] += int(mask.sum())
+        self.last_mask = mask   # which positions T~ replaced (Sections 5-6 crop only the others)
         if mask.any():
             m = torch.as_tensor(mask, device=X.device)
             xb = xb.clone(); xb[m] = self.model(xb[m], idx[mask], rng).to(xb.dtype)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import numpy as np
 from .config import Registry
+from .losses import NormedLinear
 
 # %% auto #0
 __all__ = ['MODELS', 'BasicBlock', 'CifarResNet', 'SimpleCNN', 'Normalized', 'make_model', 'n_params']
@@ -56,19 +58,43 @@ class SimpleCNN(nn.Module):
 
 # %% ../nbs/05_models.ipynb #a800cff2
 class Normalized(nn.Module):
-    "Wraps a network with fixed input normalisation (x - mean) / std."
-    def __init__(self, net: nn.Module, mean: float = 0.0, std: float = 1.0):
+    "Wraps a network with fixed input normalisation (x - mean) / std; scalars, or one value per channel."
+    def __init__(self, net: nn.Module, mean=0.0, std=1.0):
         super().__init__(); self.net = net
-        self.register_buffer('mean', torch.tensor(float(mean))); self.register_buffer('std', torch.tensor(float(std)))
+        shape = lambda v: torch.as_tensor(np.asarray(v, np.float32)).reshape(-1, 1, 1) if np.ndim(v) else torch.tensor(float(v))
+        self.register_buffer('mean', shape(mean)); self.register_buffer('std', shape(std))
     def forward(self, x): return self.net((x - self.mean) / self.std)
+
+def _torchvision(name: str):
+    def build(in_channels, num_classes, image_size):
+        if in_channels != 3: raise ValueError(f'{name} expects RGB images, got {in_channels} channel(s)')
+        try: import torchvision
+        except ImportError as e: raise ImportError(f'architecture {name} needs torchvision: pip install "invtransfer[vision]"') from e
+        return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
+    return build
 
 MODELS = Registry('architecture')
 MODELS.register('resnet20', lambda in_channels, num_classes, image_size: CifarResNet(3, in_channels, num_classes))
 MODELS.register('resnet32', lambda in_channels, num_classes, image_size: CifarResNet(5, in_channels, num_classes))
 MODELS.register('simple-cnn', lambda in_channels, num_classes, image_size: SimpleCNN(in_channels, num_classes, image_size))
+MODELS.register('efficientnet-b4', _torchvision('efficientnet_b4'))
+MODELS.register('resnet50', _torchvision('resnet50'))
 
-def make_model(arch: str, in_channels: int, num_classes: int, image_size: int = 28, mean: float = 0.0, std: float = 1.0) -> Normalized:
-    "A registered architecture wrapped with input normalisation."
-    return Normalized(MODELS.get(arch)(in_channels, num_classes, image_size), mean, std)
+def _last_linear(net: nn.Module) -> tuple[nn.Module, str]:
+    "The module holding the network's final nn.Linear and its attribute name."
+    for name in ('head', 'fc'):
+        if isinstance(getattr(net, name, None), nn.Linear): return net, name
+    if isinstance(getattr(net, 'classifier', None), nn.Sequential) and isinstance(net.classifier[-1], nn.Linear):
+        return net.classifier, str(len(net.classifier) - 1)
+    raise ValueError(f'no final linear layer found in {type(net).__name__}')
+
+def make_model(arch: str, in_channels: int, num_classes: int, image_size: int = 28, mean=0.0, std=1.0, head: str = 'linear') -> Normalized:
+    "A registered architecture wrapped with input normalisation; head 'linear' or 'normed' (cosine, for LDAM)."
+    if head not in ('linear', 'normed'): raise ValueError(f"head must be 'linear' or 'normed', got {head!r}")
+    net = MODELS.get(arch)(in_channels, num_classes, image_size)
+    if head == 'normed':
+        parent, name = _last_linear(net)
+        setattr(parent, name, NormedLinear(getattr(parent, name).in_features, num_classes))
+    return Normalized(net, mean, std)
 
 def n_params(m: nn.Module) -> int: return sum(p.numel() for p in m.parameters())

@@ -302,6 +302,12 @@ class MunitRun:
         SOURCES.get(self.source); NUISANCES.get(self.nuisance); self.munit.validate()
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
         return self
+    def check_data(self): load_source(self.source, seed=self.seed)
+    def training_set(self):
+        "(images, labels, per-class sizes, class order largest first) MUNIT trains on: the long-tailed instance."
+        inst = build_lt_instance(load_source(self.source, seed=self.seed).train, load_source(self.source, seed=self.seed).lt_sizes,
+                                 self.nuisance, self.instance, self.seed)
+        return inst.x, inst.y, inst.sizes, inst.order
 
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     d = Path(root or results_root())/'munit'
@@ -317,31 +323,34 @@ def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
 
 def fixed_inputs(inst, n: int = 6) -> np.ndarray:
     "Indices of the Figure 2 inputs: the first example of classes spread over the ranks, always including the smallest class."
-    ranks = np.unique(np.linspace(0, len(inst.order) - 1, n).round().astype(int))
-    return np.array([np.flatnonzero(inst.y == inst.order[r])[0] for r in ranks])
+    return _fixed_rows(inst.y, inst.order, n)
+
+def _fixed_rows(y, order, n: int = 6) -> np.ndarray:
+    ranks = np.unique(np.linspace(0, len(order) - 1, n).round().astype(int))
+    return np.array([np.flatnonzero(y == order[r])[0] for r in ranks])
 
 def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, force: bool = False) -> dict:
     "Train (or load the record of) one MUNIT run; the weights of T~ are left in munit_paths(run)['pt']."
     run.validate()
     paths = munit_paths(run, root)
     if not force and (r := load_munit_record(run, root)) and r['status'] == 'ok' and paths['pt'].exists(): return r
-    src = load_source(run.source, seed=run.seed)
+    run.check_data()
     t0 = time.time()
     rec = {'key': run.key, 'config': config_dict(run), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': device,
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
     resumed = torch.load(paths['ckpt'], weights_only=False)['iteration'] if paths['ckpt'].exists() else 0
     try:
-        inst = build_lt_instance(src.train, src.lt_sizes, run.nuisance, run.instance, run.seed)
-        rows = fixed_inputs(inst)
-        tilde, log, grids = train_munit(inst.x, inst.y, run.munit, seed=int(rng_for(run.seed, 'munit', run.instance).integers(2**31)),
-                                        fixed=inst.x[rows], checkpoint=paths['ckpt'], device=device, progress=progress)
+        x, y, sizes, order = run.training_set()
+        rows = _fixed_rows(y, order)
+        tilde, log, grids = train_munit(x, y, run.munit, seed=int(rng_for(run.seed, 'munit', run.instance).integers(2**31)),
+                                        fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress)
     except Exception as e:
         paths['pt'].unlink(missing_ok=True)
         atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
                                           'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
         raise
     atomic_save(paths['pt'], lambda p: torch.save(tilde.state(), p))
-    arrays = {'inputs': inst.x[rows], 'classes': inst.y[rows], 'sizes': inst.sizes[inst.y[rows]],
+    arrays = {'inputs': x[rows], 'classes': y[rows], 'sizes': sizes[y[rows]],
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
     atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **arrays))
     wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included

@@ -78,7 +78,7 @@ def run_sweep(configs: list, *, executor: str | LocalExecutor | DaskExecutor = '
               members: int = 1, amp: bool = False, n_workers: int = 2, address: str | None = None, progress: bool = True) -> dict:
     "Run (or load) every configuration of a sweep with the chosen executor; returns cached/computed/failed counts."
     for c in configs: c.validate()
-    for s in sorted({(c.source, c.seed) for c in configs}): load_source(*s)
+    for c in configs: c.check_data()
     root = Path(root or results_root())
     if isinstance(executor, str):
         if executor not in EXECUTORS: raise ValueError(f'unknown executor {executor!r}; known: {", ".join(EXECUTORS)}')

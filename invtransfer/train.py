@@ -4,6 +4,7 @@
 
 # %% ../nbs/07_train.ipynb #e36cd8b1
 from __future__ import annotations
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -32,20 +33,24 @@ class TrainConfig:
     sampler: str = 'uniform'
     drs_epoch: int = 30      # first epoch of class-balanced sampling for 'drs'
     seed: int = 0
+    lr_schedule: str | None = None   # None: step decays at the milestones; 'cosine': cosine annealing after the warm-up
     def __post_init__(self):
         if self.epochs <= 0: raise ValueError(f'epochs must be positive, got {self.epochs}')
         if self.batch_size <= 0: raise ValueError(f'batch_size must be positive, got {self.batch_size}')
+        if self.lr_schedule not in (None, 'cosine'): raise ValueError(f"lr_schedule must be None (step) or 'cosine', got {self.lr_schedule!r}")
 
 def lr_at_epoch(cfg: TrainConfig, epoch: int) -> float:
     "Learning rate of 0-indexed `epoch`: linear warm-up, then x gamma after each milestone."
     e = epoch + 1
     if e <= cfg.warmup_epochs: return cfg.lr * e / cfg.warmup_epochs
+    if cfg.lr_schedule == 'cosine':
+        return 0.5 * cfg.lr * (1 + math.cos(math.pi * (epoch - cfg.warmup_epochs) / max(cfg.epochs - cfg.warmup_epochs, 1)))
     return cfg.lr * cfg.gamma ** sum(e > m for m in cfg.milestones)
 
 # %% ../nbs/07_train.ipynb #ad3082a0
 def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, *,
                      checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True, augment=None,
-                     channels_last: bool | None = None) -> list[float]:
+                     channels_last: bool | None = None, criterion=None) -> list[float]:
     "Train `model` in place on uint8 images `x` and labels `y`; returns the mean loss of each epoch."
     channels_last = str(device) == 'cpu' if channels_last is None else channels_last   # measured faster on the CPU only
     fmt = torch.channels_last if channels_last else torch.contiguous_format
@@ -69,7 +74,8 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
         for step, b in enumerate(idx.split(cfg.batch_size)):
             if len(b) < 2: continue  # batch norm cannot train on a single example
             xb, yb = augment(X, Y, b, epoch, step) if augment else (X[b], Y[b])
-            loss = F.cross_entropy(model(xb.contiguous(memory_format=fmt)), yb)
+            logits = model(xb.contiguous(memory_format=fmt))
+            loss = criterion(logits, yb, epoch) if criterion else F.cross_entropy(logits, yb)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(b); seen += len(b)
         history.append(total / max(seen, 1)); bar.set_postfix(loss=f'{history[-1]:.3f}')
