@@ -432,7 +432,8 @@ def table_frame(table: str, profile: str, root: Path | None = None, seeds: int |
         se = float(np.std(acc, ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else None
         stand_in = isinstance(c0, Sec5Config) and c0.benchmark != col.split(' ')[0]
         if isinstance(c0, str): note = c0
-        elif not acc: note = 'not run: no finished run in the results' + (' (compute=True computes it)' if profile == 'smoke' else ' for this profile')
+        elif not acc: note = (f'not run: not computed for the {profile} profile' + ('' if profile == 'smoke' else
+                              f' (CPU budget; `python -m invtransfer.tables --profile {profile} --tables {table}` computes it)'))
         else: note = f'{c0.benchmark} stand-in ({profile} profile): not comparable' if stand_in else ''
         within = None if (m is None or paper is None or paper[1] is None or stand_in) else bool(abs(m - paper[0]) <= paper[1])
         out.append(dict(table=table, row=row, column=col, paper=_fmt(*paper) if paper else '—', paper_mean=paper[0] if paper else None,
