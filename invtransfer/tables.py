@@ -16,6 +16,7 @@ from .data import BENCHMARKS, load_benchmark, rng_for
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import TrainConfig, train_classifier
+from .samplers import make_sampler
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy
@@ -23,11 +24,12 @@ from .experiment import _device_name, load_any, run_grid, collect
 import invtransfer.benchmarks   # registers the benchmarks users download
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS', 'BENCH_PROFILES',
-           'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'bench', 'BenchMunitRun', 'Sec5Config', 'sec5_path',
-           'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'BenchProfile',
-           'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table', 'welch', 'gain_frame',
-           'finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
+__all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
+           'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'bench', 'BenchMunitRun', 'Sec5Config',
+           'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
+           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
+           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'parse_args', 'main', 'table_provenance',
+           'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -191,8 +193,8 @@ def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
 def _bench_augment(cfg: Sec5Config, b, tc: TrainConfig, device: str, root) -> BenchAugment | None:
     git = None
     if cfg.augment == 'git':
-        git = GITAugment(_generator(cfg, device, root), b.train.y, cfg.git, seed=tc.seed, batch_size=tc.batch_size,
-                         second_sampler=None if cfg.git.draw == 'same' else __import__('invtransfer.samplers').samplers.make_sampler(tc.sampler, b.train.y, tc.seed + 1, tc.drs_epoch))
+        second = make_sampler(tc.sampler, b.train.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
+        git = GITAugment(_generator(cfg, device, root), b.train.y, cfg.git, seed=tc.seed, batch_size=tc.batch_size, second_sampler=second)
     if git is None and not b.flip and not b.crop_pad and cfg.augment != 'randaugment': return None
     return BenchAugment(tc.seed, b.flip, b.crop_pad, git, cfg.randaugment)
 
@@ -214,6 +216,7 @@ def run_sec5(cfg: Sec5Config, *, device: str = 'cpu', root: Path | None = None, 
     rec = {'key': cfg.key, 'config': config_dict(cfg), 'label': cfg.label, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
            'device': _device_name(device), 'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
     t0, ck = time.time(), sec5_checkpoint(cfg, root)
+    if not hasattr(b, 'train'): return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
     try:
         tc = cfg.train_config()
         model = _bench_model(cfg, b)
@@ -238,6 +241,90 @@ def run_sec5(cfg: Sec5Config, *, device: str = 'cpu', root: Path | None = None, 
     return rec
 
 # %% ../nbs/15_tables.ipynb #bef65a40
+STREAM_WORKERS = 8   # DataLoader processes decoding images
+
+def _loader(ds, idx, batch_size: int, workers: int, seed: int):
+    "Batches of ds[idx] in order; random crops seeded by `seed` (in each worker, or here when the data is too small for workers)."
+    torch.manual_seed(seed)
+    workers = 0 if len(idx) < 2 * batch_size else workers
+    return torch.utils.data.DataLoader(torch.utils.data.Subset(ds, np.asarray(idx).tolist()), batch_size=batch_size, shuffle=False,
+                                       num_workers=workers, generator=torch.Generator().manual_seed(seed))
+
+def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path | None = None, device: str = 'cpu',
+                    workers: int = STREAM_WORKERS, progress: bool = False) -> list[float]:
+    "train_classifier for a FileBenchmark: batches decoded from files by DataLoader workers; returns the mean loss per epoch."
+    from invtransfer.benchmarks import inat_transforms
+    from invtransfer.train import lr_at_epoch
+    from invtransfer.config import atomic_save
+    model.to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    sampler, ds = make_sampler(cfg.sampler, fb.train_y, cfg.seed, cfg.drs_epoch), fb.dataset('train', inat_transforms(True))
+    start, history = 0, []
+    if checkpoint and Path(checkpoint).exists():
+        st = torch.load(checkpoint, map_location=device, weights_only=False)
+        assert st['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'
+        model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); start, history = st['epoch'] + 1, st['history']
+    for epoch in range(start, cfg.epochs):
+        for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
+        model.train(); total, seen = 0.0, 0
+        for xb, yb in _loader(ds, sampler.indices(epoch), cfg.batch_size, workers, int(rng_for(cfg.seed, 'stream', epoch).integers(2**62))):
+            if len(yb) < 2: continue
+            xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+            loss = criterion(model(xb), yb, epoch)
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            total += loss.item() * len(yb); seen += len(yb)
+        history.append(total / max(seen, 1))
+        if progress: print(f'epoch {epoch}: loss {history[-1]:.4f}', flush=True)
+        if checkpoint:
+            st = {'epoch': epoch, 'model': model.state_dict(), 'opt': opt.state_dict(), 'history': history, 'config': config_dict(cfg)}
+            atomic_save(checkpoint, lambda p: torch.save(st, p))
+    return history
+
+@torch.no_grad()
+def topk_streaming(model, fb, device: str = 'cpu', workers: int = STREAM_WORKERS, batch_size: int = 256) -> tuple[float, float, np.ndarray]:
+    "Top-1 and top-5 accuracy on the validation files (centre crops), and the per-class top-1 accuracy."
+    from invtransfer.benchmarks import inat_transforms
+    model.eval(); hits1, hits5, ys = [], [], []
+    for xb, yb in _loader(fb.dataset('val', inat_transforms(False)), np.arange(len(fb.val_y)), batch_size, workers, 0):
+        top = model(xb.to(device)).topk(min(5, fb.num_classes), 1).indices.cpu()
+        hits1.append((top[:, 0] == yb).numpy()); hits5.append((top == yb[:, None]).any(1).numpy()); ys.append(yb.numpy())
+    h1, h5, y = map(np.concatenate, (hits1, hits5, ys))
+    return float(h1.mean()), float(h5.mean()), per_class_accuracy(y, np.where(h1, y, -1), fb.num_classes)
+
+def _file_stats(fb, n: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "Per-channel mean and deviation of n training images (centre crops) drawn with a fixed seed."
+    from invtransfer.benchmarks import inat_transforms
+    ds = fb.dataset('train', inat_transforms(False))
+    pick = rng_for(seed, 'file-stats').choice(len(ds), min(n, len(ds)), replace=False)
+    x = torch.stack([ds[int(i)][0] for i in pick])
+    return x.mean((0, 2, 3)).numpy(), x.std((0, 2, 3)).numpy()
+
+# %% ../nbs/15_tables.ipynb #8ac2ed91
+def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: str, root, progress: bool) -> dict:
+    "run_sec5 for a benchmark read from files: no GIT; top-1 / top-5 on the validation set."
+    try:
+        if cfg.augment != 'none': raise ValueError(f'{cfg.augment} on {cfg.benchmark} is not implemented (images are read from files)')
+        tc = cfg.train_config()
+        torch.manual_seed(int(rng_for(cfg.seed, 'sec5-init', cfg.arch).integers(2**31)))
+        mean, std = _file_stats(fb)
+        model = make_model(cfg.arch, 3, fb.num_classes, 224, mean, std, head='normed' if cfg.loss == 'ldam' else 'linear')
+        crit = LTCriterion(make_loss(cfg.loss, fb.counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
+                           cfg.schedule, fb.counts, cfg.switch_epoch, cfg.cb_beta)
+        history = train_streaming(model, fb, tc, crit, checkpoint=ck, device=device, progress=progress)
+        if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
+        top1, top5, per_class = topk_streaming(model, fb, device)
+    except Exception as e:
+        atomic_write_json(sec5_path(cfg, root), {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
+                                                 'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
+        raise
+    rec.update(status='ok', top1=top1, top5=top5, balanced_acc=float(np.nanmean(per_class)), train_loss=history,
+               classes=[{'class': c, 'size': int(fb.counts[c]), 'val_acc': float(per_class[c])} for c in range(fb.num_classes)],
+               wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), split=fb.spec)
+    atomic_write_json(sec5_path(cfg, root), rec)
+    ck.unlink(missing_ok=True)
+    return rec
+
+# %% ../nbs/15_tables.ipynb #159800cb
 GIT_K = {'gtsrb-lt': 25, 'cifar10-lt': 500, 'cifar100-lt': 100, 'tinyimagenet-lt': 100, 'inat2018': 20, 'digits-lt': 25}
 PAPER_RECIPES = {   # Appendix B and §5.1; GTSRB-LT and CIFAR-LT use the Sec5Config defaults
     'gtsrb-lt': {}, 'cifar10-lt': {}, 'cifar100-lt': {},
@@ -279,7 +366,7 @@ def sec5_config(profile: str, benchmark: str, loss: str, schedule: str, augment:
         kw.update(randaugment=tuple(RANDAUGMENT_CIFAR[benchmark]))
     return Sec5Config(benchmark=benchmark, loss=loss, schedule=schedule, augment=augment, seed=seed, **kw).validate()
 
-# %% ../nbs/15_tables.ipynb #9f5a7a7d
+# %% ../nbs/15_tables.ipynb #9fd1ddc8
 _T1 = """ERM | 39.49 1.47 | 39.49 1.47 | 68.88 1.75 | 70.74 0.13 | 38.69 0.32 | 16.33 0.10
 CE+DRS | 42.21 1.36 | 39.48 1.47 | 64.45 1.15 | 74.28 0.56 | 40.97 0.40 | 16.98 0.18
 CE+DRS +GIT | 49.99 1.25 | 49.18 1.23 | 75.19 0.50 | 77.25 0.18 | 42.73 0.27 | 17.43 0.18
@@ -359,14 +446,14 @@ COLUMNS = {'table1': ['K49-BG-LT', 'K49-DIL-LT', 'gtsrb-lt', 'cifar10-lt', 'cifa
            'table5': ['inat2018 top-1', 'inat2018 top-5']}
 PAPER = {t: _parse(txt, COLUMNS[t]) for t, txt in [('table1', _T1), ('table2', _T2), ('table3', _T3), ('table4', _T4), ('table5', _T5)]}
 
-# %% ../nbs/15_tables.ipynb #786b1252
+# %% ../nbs/15_tables.ipynb #7f46d8fd
 STAND_INS = {'smoke': {'gtsrb-lt': 'digits-lt'}}
 NOT_HERE = {'K49-BG-LT': 'K49 is not on this machine (Section 4 shows the KMNIST stand-in for ERM, CE+DRS, GIT and the Oracle)',
             'K49-DIL-LT': 'K49 is not on this machine (Section 4 shows the KMNIST stand-in for ERM, CE+DRS, GIT and the Oracle)',
             'cifar10-lt': 'CIFAR-10 is not on this machine and has no GPU to train on (users: --profile paper)',
             'cifar100-lt': 'CIFAR-100 is not on this machine and has no GPU to train on (users: --profile paper)',
             'tinyimagenet-lt': 'TinyImageNet needs the data and a GPU (EfficientNet-B4)',
-            'inat2018': 'iNaturalist-2018 needs the data, a GPU and a streaming image loader for training, which the book does not have yet'}
+            'inat2018': 'iNaturalist-2018 (437,513 images at 224×224) is not on this machine and needs a GPU (users: --profile paper)'}
 _SCHED = {v: k for k, v in SCHEDULE_LABELS.items()}
 _LOSS = {v: k for k, v in LOSS_LABELS.items()}
 
@@ -388,6 +475,7 @@ def cell_config(table: str, row: str, column: str, profile: str, seed: int = 0) 
     bench_name = STAND_INS.get(profile, {}).get(bench_name, bench_name)
     if bench_name not in prof.recipes: return 'not run: ' + NOT_HERE.get(bench_name, f'profile {profile} does not run {bench_name}')
     if aug == 'oracle': return 'not run: the Oracle needs a known nuisance (K49 only)'
+    if aug == 'git' and bench_name == 'inat2018': return 'not run: GIT on iNaturalist-2018 (MUNIT at 224×224 trained from files) is not implemented'
     if aug == 'randaugment' and bench_name not in ('cifar10-lt', 'cifar100-lt'):
         return 'not run: RandAugment has published settings for CIFAR only, as in the paper'
     return sec5_config(profile, bench_name, loss, sched, aug, seed=seed, K=K)
@@ -411,7 +499,7 @@ def _cells(table: str, rows=None) -> list[tuple[str, str]]:
     return [(r, c) for r in (rows or _rows(table)) for c in COLUMNS[table]
             if table != 'table1' or (r, c) in PAPER['table1'] or not c.startswith('K49')]
 
-# %% ../nbs/15_tables.ipynb #d78e5b43
+# %% ../nbs/15_tables.ipynb #65f73766
 def _runs(table, row, col, profile, n, root) -> tuple[list[dict], Sec5Config | str]:
     c0 = cell_config(table, row, col, profile, 0)
     if isinstance(c0, str): return [], c0
@@ -427,7 +515,7 @@ def table_frame(table: str, profile: str, root: Path | None = None, seeds: int |
     for row, col in _cells(table, rows):
         paper = PAPER[table].get((row, col))
         recs, c0 = _runs(table, row, col, profile, n, root)
-        acc = [100 * r['balanced_acc'] for r in recs]
+        acc = [100 * r['top5' if col.endswith('top-5') else 'top1' if col.endswith('top-1') else 'balanced_acc'] for r in recs]
         m = float(np.mean(acc)) if acc else None
         se = float(np.std(acc, ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else None
         stand_in = isinstance(c0, Sec5Config) and c0.benchmark != col.split(' ')[0]
@@ -496,7 +584,7 @@ def finding(gains: pd.DataFrame) -> str:
                      + (f' (paper: {g.paper_gain.mean():+.2f})' if g.paper_gain.notna().any() else '') + '.')
     return '\n\n'.join(lines) or 'No cell with both a baseline and its augmented variant has finished runs on this profile.'
 
-# %% ../nbs/15_tables.ipynb #fa21d11a
+# %% ../nbs/15_tables.ipynb #ed2eb919
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog='python -m invtransfer.tables', description='Compute and print Tables 1-5 (Sections 5 and 6).')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(BENCH_PROFILES)}')
@@ -532,10 +620,10 @@ def main(argv=None) -> int:
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     return 1 if s['failed'] else 0
 
-# %% ../nbs/15_tables.ipynb #9306237c
+# %% ../nbs/15_tables.ipynb #d8fa7d4f
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
 
-# %% ../nbs/15_tables.ipynb #476cc2bd
+# %% ../nbs/15_tables.ipynb #8b4bf7c9
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
