@@ -205,6 +205,14 @@ def _bench_model(cfg: Sec5Config, b):
     return make_model(cfg.arch, b.channels, b.num_classes, b.image_size, xf.mean(axes), xf.std(axes),
                       head='normed' if cfg.loss == 'ldam' else 'linear')
 
+def _criterion(cfg: Sec5Config, counts) -> LTCriterion:
+    return LTCriterion(make_loss(cfg.loss, counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
+                       cfg.schedule, counts, cfg.switch_epoch, cfg.cb_beta)
+
+def _write_failed(cfg: Sec5Config, rec: dict, e: BaseException, t0: float, root):
+    atomic_write_json(sec5_path(cfg, root), {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
+                                             'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
+
 def _accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
     return per_class_accuracy(split.y, model_log_proba(model, device)(split.x).argmax(1), num_classes)
 
@@ -221,16 +229,13 @@ def run_sec5(cfg: Sec5Config, *, device: str = 'cpu', root: Path | None = None, 
         tc = cfg.train_config()
         model = _bench_model(cfg, b)
         aug = _bench_augment(cfg, b, tc, device, root)
-        crit = LTCriterion(make_loss(cfg.loss, b.counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
-                           cfg.schedule, b.counts, cfg.switch_epoch, cfg.cb_beta)
+        crit = _criterion(cfg, b.counts)
         history = train_classifier(model, b.train.x, b.train.y, tc, checkpoint=ck, device=device, progress=progress,
                                    augment=aug, criterion=crit)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         test_acc, val_acc = _accuracies(model, b.test, b.num_classes, device), _accuracies(model, b.val, b.num_classes, device)
     except Exception as e:
-        atomic_write_json(sec5_path(cfg, root), {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                                 'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
-        raise
+        _write_failed(cfg, rec, e, t0, root); raise
     rec.update(status='ok', balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
                classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c])}
                         for c in range(b.num_classes)],
@@ -308,15 +313,12 @@ def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: 
         torch.manual_seed(int(rng_for(cfg.seed, 'sec5-init', cfg.arch).integers(2**31)))
         mean, std = _file_stats(fb)
         model = make_model(cfg.arch, 3, fb.num_classes, 224, mean, std, head='normed' if cfg.loss == 'ldam' else 'linear')
-        crit = LTCriterion(make_loss(cfg.loss, fb.counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
-                           cfg.schedule, fb.counts, cfg.switch_epoch, cfg.cb_beta)
+        crit = _criterion(cfg, fb.counts)
         history = train_streaming(model, fb, tc, crit, checkpoint=ck, device=device, progress=progress)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         top1, top5, per_class = topk_streaming(model, fb, device)
     except Exception as e:
-        atomic_write_json(sec5_path(cfg, root), {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                                 'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
-        raise
+        _write_failed(cfg, rec, e, t0, root); raise
     rec.update(status='ok', top1=top1, top5=top5, balanced_acc=float(np.nanmean(per_class)), train_loss=history,
                classes=[{'class': c, 'size': int(fb.counts[c]), 'val_acc': float(per_class[c])} for c in range(fb.num_classes)],
                wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), split=fb.spec)
