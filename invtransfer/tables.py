@@ -580,10 +580,13 @@ def finding(gains: pd.DataFrame) -> str:
     "One sentence per column from the numbers: how often the augmentation helped its baseline."
     lines = []
     for col, g in gains[gains.verdict != 'not run'].groupby('column', sort=False):
-        h = g[g.verdict == 'helped'].baseline.tolist(); t = g[g.verdict == 'hurt'].baseline.tolist()
-        lines.append(f'**{col}**: the augmentation helped {len(h)} of {len(g)} baselines' + (f' ({", ".join(h)})' if h else '')
-                     + (f'; it hurt {", ".join(t)}' if t else '') + f'; mean change {g.our_gain.mean():+.2f} points'
-                     + (f' (paper: {g.paper_gain.mean():+.2f})' if g.paper_gain.notna().any() else '') + '.')
+        named = lambda v: [f'{r.baseline} → {r.variant}' for r in g[g.verdict == v].itertuples()]
+        h, t, few = named('helped'), named('hurt'), int((g.verdict == 'too few runs to say').sum())
+        lines.append(f'**{col}**: of {len(g)} comparisons, the augmentation helped in {len(h)}' + (f' ({", ".join(h)})' if h else '')
+                     + f', hurt in {len(t)}' + (f' ({", ".join(t)})' if t else '')
+                     + f', made no difference distinguishable from noise in {int((g.verdict == "no clear difference").sum())}'
+                     + (f', and {few} have too few runs to say' if few else '')
+                     + f'; mean change {g.our_gain.mean():+.2f} points' + (f' (paper: {g.paper_gain.mean():+.2f})' if g.paper_gain.notna().any() else '') + '.')
     return '\n\n'.join(lines) or 'No cell with both a baseline and its augmented variant has finished runs on this profile.'
 
 # %% ../nbs/15_tables.ipynb #ed2eb919
