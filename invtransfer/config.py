@@ -33,13 +33,19 @@ def results_root() -> Path:
     return root/'results' if root else Path.home()/'.invtransfer'/'results'
 
 # %% ../nbs/00_config.ipynb #b40bfbf3
+def _same_definition(a, b) -> bool:
+    "True when `b` re-defines `a` (a notebook cell run again after the package was imported): equal values, or same-named functions."
+    if callable(a) and callable(b) and hasattr(a, '__qualname__'): return a.__qualname__ == getattr(b, '__qualname__', None)
+    try: return bool(a == b)
+    except Exception: return False
+
 class Registry(dict):
     "Names from the paper mapped to the objects that implement them."
     def __init__(self, kind: str): super().__init__(); self.kind = kind
     def register(self, name: str, obj: Any = None):
         "Register `obj` under `name`; usable as a decorator."
         if obj is None: return lambda o: self.register(name, o)
-        assert name not in self, f'{self.kind} {name!r} registered twice'
+        if name in self and not _same_definition(self[name], obj): raise ValueError(f'{self.kind} {name!r} registered twice')
         self[name] = obj
         return obj
     def get(self, name: str):
