@@ -246,7 +246,7 @@ def _resume_epoch(cfg: Sec3Config, root) -> int:
 
 def group_key(cfg: Sec3Config, root: Path | None = None) -> str:
     "Runs with equal group keys can be trained in one vectorized step (Section 3-4 runs only; others run alone)."
-    if not isinstance(cfg, Sec3Config): return json.dumps(['alone', cfg.key])
+    if hasattr(cfg, 'load_record'): return json.dumps(['alone', cfg.key])   # duck-typed: `-m invtransfer.experiment` has its own Sec3Config class
     return json.dumps([cfg.source, cfg.arch, vector_signature(cfg.train_config()), _resume_epoch(cfg, root)], sort_keys=True)
 
 def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
