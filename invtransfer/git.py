@@ -87,27 +87,35 @@ class GITAugment:
         self.stats = {'batches': 0, 'augmented': 0, 'seen': 0}
 
     def __call__(self, X: torch.Tensor, Y: torch.Tensor, b: torch.Tensor, epoch: int, step: int):
-        xb, yb = X[b], Y[b]
-        self.last_mask = np.zeros(len(b), bool)
-        if epoch < self.cfg.start_epoch or self.cfg.p == 0: return xb, yb
+        if self.cfg.draw == 'same' or not self._active(epoch): return self.apply(X[b], Y[b], b.cpu().numpy(), epoch, step)
         rng = rng_for(self.seed, 'git', epoch, step)
         idx = b.cpu().numpy()
-        if self.cfg.draw == 'second':
-            k = n_augmented(len(idx), self.cfg.p)
-            first = step * (self.batch_size or len(idx))   # where this batch starts in the epoch (the last batch may be short)
-            if self._second_epoch[0] != epoch: self._second_epoch = (epoch, self.second.indices(epoch))
-            extra = self._second_epoch[1][first:first + k]
-            extra = np.concatenate([extra, rng.integers(0, len(self.labels), k - len(extra))]) if len(extra) < k else extra
-            idx = np.concatenate([idx[:len(idx) - k], extra])
-            tb = torch.as_tensor(idx, device=X.device)
-            xb, yb = X[tb], Y[tb]
-            mask = np.zeros(len(idx), bool)
-            mask[len(idx) - k:] = rng.random(k) < eligibility(self.sizes, self.cfg)[self.labels[idx[len(idx) - k:]]]
-        else:
-            mask = git_mask(self.labels[idx], self.sizes, self.cfg, rng)
+        k = n_augmented(len(idx), self.cfg.p)
+        first = step * (self.batch_size or len(idx))   # where this batch starts in the epoch (the last batch may be short)
+        if self._second_epoch[0] != epoch: self._second_epoch = (epoch, self.second.indices(epoch))
+        extra = self._second_epoch[1][first:first + k]
+        extra = np.concatenate([extra, rng.integers(0, len(self.labels), k - len(extra))]) if len(extra) < k else extra
+        idx = np.concatenate([idx[:len(idx) - k], extra])
+        tb = torch.as_tensor(idx, device=X.device)
+        mask = np.zeros(len(idx), bool)
+        mask[len(idx) - k:] = rng.random(k) < eligibility(self.sizes, self.cfg)[self.labels[idx[len(idx) - k:]]]
+        return self._replace(X[tb], Y[tb], idx, mask, rng)
+
+    def apply(self, xb: torch.Tensor, yb: torch.Tensor, idx: np.ndarray, epoch: int, step: int):
+        "GIT on a batch already gathered (e.g. decoded from files): xb, yb are training examples `idx`; 'same' draw only."
+        idx = np.asarray(idx)
+        self.last_mask = np.zeros(len(idx), bool)
+        if not self._active(epoch): return xb, yb
+        if self.cfg.draw != 'same': raise ValueError("GIT draw='second' needs the whole training set: call the augment with (X, Y, b, epoch, step)")
+        rng = rng_for(self.seed, 'git', epoch, step)
+        return self._replace(xb, yb, idx, git_mask(self.labels[idx], self.sizes, self.cfg, rng), rng)
+
+    def _active(self, epoch: int) -> bool: return epoch >= self.cfg.start_epoch and self.cfg.p > 0
+
+    def _replace(self, xb, yb, idx, mask, rng):
         self.stats['batches'] += 1; self.stats['seen'] += len(idx); self.stats['augmented'] += int(mask.sum())
         self.last_mask = mask   # which positions T~ replaced (Sections 5-6 crop only the others)
         if mask.any():
-            m = torch.as_tensor(mask, device=X.device)
+            m = torch.as_tensor(mask, device=xb.device)
             xb = xb.clone(); xb[m] = self.model(xb[m], idx[mask], rng).to(xb.dtype)
         return xb, yb

@@ -240,10 +240,11 @@ def _grid(tilde: MunitNuisance, fixed: torch.Tensor, n_styles: int, seed: int) -
 
 def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0, fixed: np.ndarray | None = None,
                 n_styles: int = 8, checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True):
-    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids)."
+    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids). `x`: uint8 images or an image source."
     cfg.validate()
-    X = _to_pm1(x).to(device)
-    shape = tuple(X.shape[1:])
+    files = not isinstance(x, np.ndarray)
+    X = None if files else _to_pm1(x).to(device)
+    shape = tuple(x.image_shape) if files else tuple(X.shape[1:])
     torch.manual_seed(int(rng_for(seed, 'munit-init').integers(2**31)))
     tr = MunitTrainer(shape[0], cfg).to(device)
     w = 1.0 / np.bincount(y)[y]; w /= w.sum()
@@ -261,7 +262,7 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
         tr.train(); tr.set_lr(it)
         rng = rng_for(seed, 'munit-batch', it)
         ia, ib = (rng.choice(len(y), cfg.batch_size, p=w) for _ in range(2))
-        xa, xb = X[ia], X[ib]
+        xa, xb = (x.batch(i, rng).to(device) * 2 - 1 if files else X[i] for i in (ia, ib))
         if cfg.flip:
             fa, fb = (torch.as_tensor(rng.random(cfg.batch_size) < 0.5, device=device) for _ in range(2))
             xa = torch.where(fa[:, None, None, None], xa.flip(-1), xa); xb = torch.where(fb[:, None, None, None], xb.flip(-1), xb)

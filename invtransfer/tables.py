@@ -17,7 +17,7 @@ from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import TrainConfig, train_classifier
 from .samplers import make_sampler
-from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_nuisance_model
+from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_munit_grids, load_nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy
 from .experiment import _device_name, load_any, run_grid, collect
@@ -25,11 +25,11 @@ import invtransfer.benchmarks   # registers the benchmarks users download
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
-           'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'bench', 'BenchMunitRun', 'Sec5Config',
-           'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
-           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
-           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'parse_args', 'main', 'table_provenance',
-           'per_class_frame', 'plot_per_class']
+           'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'bench',
+           'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip',
+           'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming', 'BenchProfile',
+           'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table', 'welch', 'gain_frame',
+           'finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -46,7 +46,28 @@ class BenchMunitRun(MunitRun):
     def check_data(self): bench(self.source, self.seed, self.data)
     def training_set(self):
         b = bench(self.source, self.seed, self.data)
-        return b.train.x, b.train.y, b.counts, np.argsort(-b.counts, kind='stable')
+        order = np.argsort(-b.counts, kind='stable')
+        if not hasattr(b, 'train'): return MunitFiles(b), b.train_y, b.counts, order   # read from files (iNaturalist)
+        return b.train.x, b.train.y, b.counts, order
+
+class MunitFiles:
+    "A file benchmark's training images as a MUNIT image source: shorter side to `resize`, then `size` crops."
+    def __init__(self, fb, size: int = 224, resize: int = 256):
+        self.ds, self.size, self.resize, self.image_shape = fb.dataset('train', lambda im: im), size, resize, (3, size, size)
+    def batch(self, idx, rng) -> torch.Tensor:
+        "Images `idx` as floats in [0, 1], each a random crop (offsets from `rng`, no padding); MUNIT flips them itself."
+        from invtransfer.benchmarks import resize_shorter, pil_to_float
+        out = []
+        for i in np.atleast_1d(idx):
+            img = resize_shorter(self.ds[int(i)][0], self.resize); w, h = img.size
+            t, l = int(rng.integers(h - self.size + 1)), int(rng.integers(w - self.size + 1))
+            out.append(pil_to_float(img.crop((l, t, l + self.size, t + self.size))))
+        return torch.stack(out)
+    def __getitem__(self, rows) -> np.ndarray:
+        "Central crops of images `rows` as uint8 (N, H, W, 3), for the sample grids."
+        from invtransfer.benchmarks import InatTransform
+        crop = InatTransform(False, self.size, self.resize)
+        return np.stack([(crop(self.ds[int(i)][0]) * 255).round().byte().permute(1, 2, 0).numpy() for i in np.atleast_1d(rows)])
 
 MUNIT_CONFIGS.register('cpu32', replace(MUNIT_CONFIGS['kmnist'], iterations=1500, snapshot_every=500, log_every=50))
 
@@ -256,7 +277,7 @@ def _loader(ds, idx, batch_size: int, workers: int, seed: int):
                                        num_workers=workers, generator=torch.Generator().manual_seed(seed))
 
 def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path | None = None, device: str = 'cpu',
-                    workers: int = STREAM_WORKERS, progress: bool = False) -> list[float]:
+                    workers: int = STREAM_WORKERS, progress: bool = False, augment=None) -> list[float]:
     "train_classifier for a FileBenchmark: batches decoded from files by DataLoader workers; returns the mean loss per epoch."
     from invtransfer.benchmarks import inat_transforms
     from invtransfer.train import lr_at_epoch
@@ -271,10 +292,13 @@ def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path 
         model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); start, history = st['epoch'] + 1, st['history']
     for epoch in range(start, cfg.epochs):
         for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
-        model.train(); total, seen = 0.0, 0
-        for xb, yb in _loader(ds, sampler.indices(epoch), cfg.batch_size, workers, int(rng_for(cfg.seed, 'stream', epoch).integers(2**62))):
+        model.train(); total, seen, pos = 0.0, 0, 0
+        order = np.asarray(sampler.indices(epoch))
+        for step, (xb, yb) in enumerate(_loader(ds, order, cfg.batch_size, workers, int(rng_for(cfg.seed, 'stream', epoch).integers(2**62)))):
+            idx, pos = order[pos:pos + len(yb)], pos + len(yb)   # the loader keeps the sampler's order
             if len(yb) < 2: continue
             xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+            if augment is not None: xb, yb = augment(xb, yb, idx, epoch, step)
             loss = criterion(model(xb), yb, epoch)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(yb); seen += len(yb)
@@ -306,15 +330,20 @@ def _file_stats(fb, n: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarra
 
 # %% ../nbs/15_tables.ipynb #8ac2ed91
 def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: str, root, progress: bool) -> dict:
-    "run_sec5 for a benchmark read from files: no GIT; top-1 / top-5 on the validation set."
+    "run_sec5 for a benchmark read from files (GIT after the crop and flip; no RandAugment); top-1 / top-5 on the validation set."
+    git = None
     try:
-        if cfg.augment != 'none': raise ValueError(f'{cfg.augment} on {cfg.benchmark} is not implemented (images are read from files)')
+        if cfg.augment == 'randaugment': raise ValueError(f'RandAugment on {cfg.benchmark} is not implemented (no published setting)')
+        if cfg.augment == 'git' and cfg.git.draw != 'same':
+            raise ValueError(f"GIT draw={cfg.git.draw!r} on {cfg.benchmark} is not implemented: images are read from files, so only the batch's own draw")
         tc = cfg.train_config()
+        if cfg.augment == 'git':
+            git = GITAugment(_generator(cfg, device, root), fb.train_y, cfg.git, seed=tc.seed, batch_size=tc.batch_size)
         torch.manual_seed(int(rng_for(cfg.seed, 'sec5-init', cfg.arch).integers(2**31)))
         mean, std = _file_stats(fb)
         model = make_model(cfg.arch, 3, fb.num_classes, 224, mean, std, head='normed' if cfg.loss == 'ldam' else 'linear')
         crit = _criterion(cfg, fb.counts)
-        history = train_streaming(model, fb, tc, crit, checkpoint=ck, device=device, progress=progress)
+        history = train_streaming(model, fb, tc, crit, checkpoint=ck, device=device, progress=progress, augment=git.apply if git else None)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         top1, top5, per_class = topk_streaming(model, fb, device)
     except Exception as e:
@@ -322,6 +351,7 @@ def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: 
     rec.update(status='ok', top1=top1, top5=top5, balanced_acc=float(np.nanmean(per_class)), train_loss=history,
                classes=[{'class': c, 'size': int(fb.counts[c]), 'val_acc': float(per_class[c])} for c in range(fb.num_classes)],
                wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), split=fb.spec)
+    if git is not None: rec['git_stats'] = git.stats
     atomic_write_json(sec5_path(cfg, root), rec)
     ck.unlink(missing_ok=True)
     return rec
@@ -333,6 +363,7 @@ PAPER_RECIPES = {   # Appendix B and §5.1; GTSRB-LT and CIFAR-LT use the Sec5Co
     'tinyimagenet-lt': dict(arch='efficientnet-b4', lr_schedule='cosine'),
     'inat2018': dict(arch='resnet50', epochs=90, batch_size=256, milestones=(30, 60), gamma=0.1, switch_epoch=60, warmup_epochs=0)}
 PAPER_MUNIT_ITERATIONS = {'gtsrb-lt': 140_000, 'cifar10-lt': 140_000, 'cifar100-lt': 140_000, 'tinyimagenet-lt': 200_000, 'inat2018': 100_000}
+PAPER_MUNIT_SNAPSHOTS = {'inat2018': 10_000}   # a 224x224 sample grid is 7 MB: 10 of them, not 100
 
 @dataclass
 class BenchProfile:
@@ -361,7 +392,8 @@ def sec5_config(profile: str, benchmark: str, loss: str, schedule: str, augment:
     kw = {**prof.recipes[benchmark], **overrides}
     if augment == 'git':
         munit = MUNIT_CONFIGS.get(prof.munit)
-        if prof.name == 'paper': munit = replace(munit, iterations=PAPER_MUNIT_ITERATIONS.get(benchmark, munit.iterations))
+        if prof.name == 'paper': munit = replace(munit, iterations=PAPER_MUNIT_ITERATIONS.get(benchmark, munit.iterations),
+                                                 snapshot_every=PAPER_MUNIT_SNAPSHOTS.get(benchmark, munit.snapshot_every))
         kw.update(git=GITConfig(K=GIT_K.get(benchmark) if K == 'default' else K).validate(), munit=munit)
     if augment == 'randaugment':
         from invtransfer.benchmarks import RANDAUGMENT_CIFAR
@@ -477,7 +509,6 @@ def cell_config(table: str, row: str, column: str, profile: str, seed: int = 0) 
     bench_name = STAND_INS.get(profile, {}).get(bench_name, bench_name)
     if bench_name not in prof.recipes: return 'not run: ' + NOT_HERE.get(bench_name, f'profile {profile} does not run {bench_name}')
     if aug == 'oracle': return 'not run: the Oracle needs a known nuisance (K49 only)'
-    if aug == 'git' and bench_name == 'inat2018': return 'not run: GIT on iNaturalist-2018 (MUNIT at 224×224 trained from files) is not implemented'
     if aug == 'randaugment' and bench_name not in ('cifar10-lt', 'cifar100-lt'):
         return 'not run: RandAugment has published settings for CIFAR only, as in the paper'
     return sec5_config(profile, bench_name, loss, sched, aug, seed=seed, K=K)
