@@ -26,11 +26,11 @@ import invtransfer.benchmarks   # registers the benchmarks users download
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
            'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'RESAMPLING',
-           'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint', 'LTCriterion',
-           'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming',
+           'SIZE_GROUPS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint',
+           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming',
            'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table',
-           'welch', 'gain_frame', 'finding', 'resampling_finding', 'parse_args', 'main', 'table_provenance',
-           'per_class_frame', 'plot_per_class']
+           'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group', 'size_group_frame',
+           'size_group_finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -587,14 +587,17 @@ def welch(a, b, level: float = 0.95) -> tuple[float, float, float]:
     h = float(stats.t.ppf(0.5 + level / 2, df) * se)
     return d, d - h, d + h
 
+def _pairs(table: str):
+    "(row, column, baseline row, baseline column) for every augmented cell that has a baseline."
+    for row, col in _cells(table):
+        base = row.split(' +')[0] if ' +' in row else (row if col.endswith('with GIT') else None)
+        if base is not None: yield row, col, base, col.replace('with GIT', 'without GIT')
+
 def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
     "For each baseline with an augmented variant in the same column: the change in balanced accuracy and a verdict."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col in _cells(table):
-        base = row.split(' +')[0] if ' +' in row else (row if col.endswith('with GIT') else None)
-        if base is None: continue
-        bcol = col.replace('with GIT', 'without GIT')
+    for row, col, base, bcol in _pairs(table):
         ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
         if isinstance(c0, str) or isinstance(b0, str): continue   # not runnable on this profile: the table says why
         p, pb = PAPER[table].get((row, col)), PAPER[table].get((base, bcol))
@@ -640,7 +643,48 @@ def resampling_finding(gains: pd.DataFrame) -> str:
         lines.append(text)
     return '\n\n'.join(lines) or 'No schedule has both a baseline and its GIT variant computed with enough runs on this profile.'
 
-# %% ../nbs/15_tables.ipynb #ed2eb919
+SIZE_GROUPS = ('many', 'medium', 'few')
+
+def size_group(n: int) -> str:
+    "Liu et al. (2019)'s class-size groups: many (more than 100 training images), medium (20-100), few (fewer than 20)."
+    return 'many' if n > 100 else 'medium' if n >= 20 else 'few'
+
+def _group_acc(recs: list[dict]) -> tuple[dict, dict]:
+    "Mean per-class test accuracy (%) of each size group over all runs, and how many classes each group has."
+    f = pd.DataFrame([dict(cls=c['class'], group=size_group(c['size']), acc=100 * c['test_acc']) for r in recs for c in r['classes']])
+    return f.groupby('group').acc.mean().to_dict(), f.groupby('group').cls.nunique().to_dict()
+
+def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
+    "For each baseline with an augmented variant: the mean per-class test accuracy of each class-size group without it, with it, and the change."
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    out = []
+    for row, col, base, bcol in _pairs(table):
+        ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
+        if isinstance(c0, str) or isinstance(b0, str) or not (ours and ref): continue
+        (a, k), (b, _) = _group_acc(ref), _group_acc(ours)
+        rec = dict(column=col.split(' ')[0], baseline=base, n=f'{len(ref)} vs {len(ours)}',
+                   classes=' / '.join(f'{k.get(g, 0)} {g}' for g in SIZE_GROUPS))
+        for g in SIZE_GROUPS:
+            if g in a and g in b: rec.update({f'{g} without': round(a[g], 1), f'{g} with': round(b[g], 1), f'{g} change': round(b[g] - a[g], 1)})
+        out.append(rec)
+    return pd.DataFrame(out)
+
+def size_group_finding(groups: pd.DataFrame) -> str:
+    "Where the augmentation's change falls, from the numbers: the mean change of each size group, with resampling and without."
+    lines = []
+    for col, c in groups.groupby('column', sort=False):
+        rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
+        have = [g for g in SIZE_GROUPS if f'{g} change' in c and c[f'{g} change'].notna().any()]
+        part = lambda m, name: (f'{name} ({int(m.sum())} baseline(s)): ' + ', '.join(f'{g} {c[f"{g} change"][m].mean():+.1f}' for g in have)) if m.any() else f'{name}: none computed'
+        text = (f'**{col}**, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
+                + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.')
+        if 'few' in have:
+            w = c.loc[c['few change'].idxmin()]
+            text += (f' The largest change on the few-shot classes is {w.baseline}: {w["few without"]:.1f} → {w["few with"]:.1f} ({w["few change"]:+.1f}, runs {w.n}).')
+        lines.append(text)
+    return '\n\n'.join(lines) or 'No baseline has both itself and its augmented variant computed on this profile.'
+
+# %% ../nbs/15_tables.ipynb #476cc2bd
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog='python -m invtransfer.tables', description='Compute and print Tables 1-5 (Sections 5 and 6).')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(BENCH_PROFILES)}')
@@ -676,10 +720,10 @@ def main(argv=None) -> int:
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     return 1 if s['failed'] else 0
 
-# %% ../nbs/15_tables.ipynb #d8fa7d4f
+# %% ../nbs/15_tables.ipynb #00e480b1
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
 
-# %% ../nbs/15_tables.ipynb #8b4bf7c9
+# %% ../nbs/15_tables.ipynb #f0c7a970
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]

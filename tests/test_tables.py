@@ -47,5 +47,7 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
     assert 'Profile **gtsrb**' in text and 'finished runs' in text
     assert 'n=3' in text                                     # cells from the committed 3-run results
     assert 'not run [' in text and 'CIFAR-10 is not on this machine' in text
-    if nb == '51_section5': assert 'with resampling (CB RS, RS, DRS): ' in text   # Table 3 read by schedule group
+    if nb == '51_section5':
+        assert 'with resampling (CB RS, RS, DRS): ' in text                             # Table 3 read by schedule group
+        assert 'by class size (5 many / 7 medium / 31 few classes)' in text            # and by class-size group
     assert any('image/png' in o.get('data', {}) for o in outs)
