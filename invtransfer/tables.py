@@ -601,7 +601,7 @@ def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | 
         ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
         if isinstance(c0, str) or isinstance(b0, str): continue   # not runnable on this profile: the table says why
         p, pb = PAPER[table].get((row, col)), PAPER[table].get((base, bcol))
-        rec = dict(column=col.split(' ')[0], baseline=base, variant=row if ' +' in row else 'GIT (all classes)' if col.split(' ')[0] != 'cifar100-lt' else 'GIT',
+        rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, variant=row if ' +' in row else 'GIT (all classes)' if col.split(' ')[0] != 'cifar100-lt' else 'GIT',
                    paper_gain=None if not (p and pb) else round(p[0] - pb[0], 2), n=f'{len(ref)} vs {len(ours)}')
         if ours and ref:
             d, lo, hi = welch([100 * r['balanced_acc'] for r in ref], [100 * r['balanced_acc'] for r in ours])
@@ -611,13 +611,18 @@ def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | 
         out.append(rec)
     return pd.DataFrame(out)
 
+def _head(col: str, rows: pd.DataFrame) -> str:
+    "A finding's column name, saying so when its runs are a stand-in benchmark."
+    b = rows.benchmark.iloc[0] if 'benchmark' in rows else col
+    return f'**{col}**' + (f' ({b} stand-in)' if b != col else '')
+
 def finding(gains: pd.DataFrame) -> str:
     "One sentence per column from the numbers: how often the augmentation helped its baseline."
     lines = []
     for col, g in gains[gains.verdict != 'not run'].groupby('column', sort=False):
         named = lambda v: [f'{r.baseline} → {r.variant}' for r in g[g.verdict == v].itertuples()]
         h, t, few = named('helped'), named('hurt'), int((g.verdict == 'too few runs to say').sum())
-        lines.append(f'**{col}**: of {len(g)} comparisons, the augmentation helped in {len(h)}' + (f' ({", ".join(h)})' if h else '')
+        lines.append(f'{_head(col, g)}: of {len(g)} comparisons, the augmentation helped in {len(h)}' + (f' ({", ".join(h)})' if h else '')
                      + f', hurt in {len(t)}' + (f' ({", ".join(t)})' if t else '')
                      + f', made no difference distinguishable from noise in {int((g.verdict == "no clear difference").sum())}'
                      + (f', and {few} have too few runs to say' if few else '')
@@ -635,7 +640,7 @@ def resampling_finding(gains: pd.DataFrame) -> str:
         part = lambda m, name: (f'{name}: {int(m.sum())} comparison(s), mean change {c.our_gain[m].mean():+.2f} points'
                                 + (f' (paper on the same cells {c.paper_gain[m].mean():+.2f})' if c.paper_gain[m].notna().any() else '')
                                 + f', helped in {int((c.verdict[m] == "helped").sum())}, hurt in {int((c.verdict[m] == "hurt").sum())}') if m.any() else f'{name}: none computed'
-        text = f'**{col}**: ' + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.'
+        text = f'{_head(col, c)}: ' + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.'
         if rs.any() and (~rs).any():
             more = c.our_gain[rs].mean() > c.our_gain[~rs].mean()
             text += (' Here GIT did more with resampling, as the paper found.' if more else ' Here GIT did not do more with resampling, unlike the paper.')
@@ -662,7 +667,7 @@ def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: 
         ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
         if isinstance(c0, str) or isinstance(b0, str) or not (ours and ref): continue
         (a, k), (b, _) = _group_acc(ref), _group_acc(ours)
-        rec = dict(column=col.split(' ')[0], baseline=base, n=f'{len(ref)} vs {len(ours)}',
+        rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, n=f'{len(ref)} vs {len(ours)}',
                    classes=' / '.join(f'{k.get(g, 0)} {g}' for g in SIZE_GROUPS))
         for g in SIZE_GROUPS:
             if g in a and g in b: rec.update({f'{g} without': round(a[g], 1), f'{g} with': round(b[g], 1), f'{g} change': round(b[g] - a[g], 1)})
@@ -676,7 +681,7 @@ def size_group_finding(groups: pd.DataFrame) -> str:
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         have = [g for g in SIZE_GROUPS if f'{g} change' in c and c[f'{g} change'].notna().any()]
         part = lambda m, name: (f'{name} ({int(m.sum())} baseline(s)): ' + ', '.join(f'{g} {c[f"{g} change"][m].mean():+.1f}' for g in have)) if m.any() else f'{name}: none computed'
-        text = (f'**{col}**, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
+        text = (f'{_head(col, c)}, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
                 + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.')
         if 'few' in have:
             w = c.loc[c['few change'].idxmin()]
