@@ -593,13 +593,17 @@ def _pairs(table: str):
         base = row.split(' +')[0] if ' +' in row else (row if col.endswith('with GIT') else None)
         if base is not None: yield row, col, base, col.replace('with GIT', 'without GIT')
 
+def _pair_runs(table, profile, root, n):
+    "For every runnable pair: (row, column, baseline row, baseline column, config, its runs, the baseline's runs)."
+    for row, col, base, bcol in _pairs(table):
+        ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
+        if not (isinstance(c0, str) or isinstance(b0, str)): yield row, col, base, bcol, c0, ours, ref   # else the table says why
+
 def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
     "For each baseline with an augmented variant in the same column: the change in balanced accuracy and a verdict."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col, base, bcol in _pairs(table):
-        ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
-        if isinstance(c0, str) or isinstance(b0, str): continue   # not runnable on this profile: the table says why
+    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
         p, pb = PAPER[table].get((row, col)), PAPER[table].get((base, bcol))
         rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, variant=row if ' +' in row else 'GIT (all classes)' if col.split(' ')[0] != 'cifar100-lt' else 'GIT',
                    paper_gain=None if not (p and pb) else round(p[0] - pb[0], 2), n=f'{len(ref)} vs {len(ours)}')
@@ -663,9 +667,8 @@ def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: 
     "For each baseline with an augmented variant: the mean per-class test accuracy of each class-size group without it, with it, and the change."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col, base, bcol in _pairs(table):
-        ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
-        if isinstance(c0, str) or isinstance(b0, str) or not (ours and ref): continue
+    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
+        if not (ours and ref): continue
         (a, k), (b, _) = _group_acc(ref), _group_acc(ours)
         rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, n=f'{len(ref)} vs {len(ours)}',
                    classes=' / '.join(f'{k.get(g, 0)} {g}' for g in SIZE_GROUPS))
@@ -684,7 +687,7 @@ def size_group_finding(groups: pd.DataFrame) -> str:
         text = (f'{_head(col, c)}, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
                 + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.')
         if 'few' in have:
-            w = c.loc[c['few change'].idxmin()]
+            w = c.loc[c['few change'].abs().idxmax()]
             text += (f' The largest change on the few-shot classes is {w.baseline}: {w["few without"]:.1f} → {w["few with"]:.1f} ({w["few change"]:+.1f}, runs {w.n}).')
         lines.append(text)
     return '\n\n'.join(lines) or 'No baseline has both itself and its augmented variant computed on this profile.'
