@@ -26,11 +26,12 @@ import invtransfer.benchmarks   # registers the benchmarks users download
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
            'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'RESAMPLING',
-           'SIZE_GROUPS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint',
-           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming',
-           'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table',
-           'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group', 'size_group_frame',
-           'size_group_finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
+           'SIZE_GROUPS', 'LATE_GIT_ROWS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path',
+           'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
+           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
+           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group',
+           'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding',
+           'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -692,7 +693,68 @@ def size_group_finding(groups: pd.DataFrame) -> str:
         lines.append(text)
     return '\n\n'.join(lines) or 'No baseline has both itself and its augmented variant computed on this profile.'
 
-# %% ../nbs/15_tables.ipynb #476cc2bd
+# %% ../nbs/15_tables.ipynb #010a3e79
+LATE_GIT_ROWS = ('LDAM None', 'LDAM DRW', 'LDAM DRS', 'LDAM RS', 'LDAM CB RS')   # LDAM where GIT hurt most in our GTSRB-LT Table 3, and where it helped
+
+def late_git(cfg: Sec5Config) -> Sec5Config:
+    "The same GIT run augmenting only from the DRW/DRS switch epoch on (the authors' code's start; its draw and cutoff stay the paper's)."
+    if cfg.git is None: raise ValueError(f'{cfg.label} has no GIT to delay')
+    return replace(cfg, git=replace(cfg.git, start_epoch=cfg.switch_epoch).validate()).validate()
+
+def _late_cells(profile, n, rows):
+    for row in rows:
+        cs = [cell_config('table3', row, 'gtsrb-lt with GIT', profile, s) for s in range(n)]
+        if not isinstance(cs[0], str): yield row, cs
+
+def late_git_grid(profile: str, seeds: int | None = None, rows=LATE_GIT_ROWS) -> list:
+    "The late-GIT runs (MUNIT runs first) for `rows` of Table 3 under `profile`; their baselines are Table 3's own runs."
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    cfgs = [late_git(c) for _, cs in _late_cells(profile, n, rows) for c in cs]
+    return list({c.munit_run.key: c.munit_run for c in cfgs}.values()) + cfgs
+
+def late_git_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=LATE_GIT_ROWS) -> pd.DataFrame:
+    "Per row: balanced accuracy without GIT, with the paper's GIT, with late GIT; late GIT's change against both; few-shot means."
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    out = []
+    for row, cs in _late_cells(profile, n, rows):
+        ref, _ = _runs('table3', row, 'gtsrb-lt without GIT', profile, n, root)
+        early, _ = _runs('table3', row, 'gtsrb-lt with GIT', profile, n, root)
+        late = [r for c in cs if (r := late_git(c).load_record(root)) and r['status'] == 'ok']
+        if not (ref and late): continue
+        acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
+        rec = dict(benchmark=cs[0].benchmark, baseline=row, start=f'epoch {cs[0].switch_epoch} of {cs[0].epochs}',
+                   n=f'{len(ref)} / {len(early)} / {len(late)}', without=round(np.mean(acc(ref)), 2),
+                   git=round(np.mean(acc(early)), 2) if early else None, late=round(np.mean(acc(late)), 2))
+        for name, other in (('vs without', ref), ('vs git', early)):
+            if not other: continue
+            d, lo, hi = welch(acc(other), acc(late))
+            rec[f'late {name}'] = round(d, 2); rec[f'ci95 {name}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
+        for name, rs in (('without', ref), ('git', early), ('late', late)):
+            if rs and 'few' in (g := _group_acc(rs)[0]): rec[f'few {name}'] = round(g['few'], 1)
+        out.append(rec)
+    return pd.DataFrame(out)
+
+def late_git_finding(f: pd.DataFrame) -> str:
+    "What moving GIT's start did, row by row and on average, from the numbers."
+    if not len(f): return 'No row has both its baseline and a late-GIT run computed on this profile.'
+    has = lambda r, k: k in r and not pd.isna(r[k])
+    lines = []
+    for r in f.to_dict('records'):
+        t = f'{r["baseline"]} (runs {r["n"]}): {r["without"]:.2f} without GIT'
+        if has(r, 'git'): t += f', {r["git"]:.2f} with GIT from the first epoch'
+        t += f', {r["late"]:.2f} with GIT from {r["start"]}; late GIT against none {r["late vs without"]:+.2f} {r["ci95 vs without"]}'
+        if has(r, 'late vs git'): t += f', against GIT from the first epoch {r["late vs git"]:+.2f} {r["ci95 vs git"]}'
+        if all(has(r, f'few {k}') for k in ('without', 'git', 'late')):
+            t += f'; few-shot classes {r["few without"]:.1f} / {r["few git"]:.1f} / {r["few late"]:.1f}'
+        lines.append(t + '.')
+    both = f[f.git.notna()] if 'git' in f else f.iloc[:0]
+    lost = both.git < both.without   # descriptive split by what the paper's GIT did here, not a test
+    mean = ' '.join(f'Where GIT from the first epoch {name} ({int(m.sum())} row(s)), it changed balanced accuracy by {(both.git - both.without)[m].mean():+.2f} points'
+                    f' on average, and GIT from the switch by {(both.late - both.without)[m].mean():+.2f}.'
+                    for m, name in ((lost, 'lowered accuracy'), (~lost, 'did not')) if m.any())
+    return _head('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): ' + ' '.join(lines) + (' ' + mean if mean else '')
+
+# %% ../nbs/15_tables.ipynb #af3e0af8
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog='python -m invtransfer.tables', description='Compute and print Tables 1-5 (Sections 5 and 6).')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(BENCH_PROFILES)}')
@@ -704,6 +766,7 @@ def parse_args(argv=None):
     p.add_argument('--executor', default='local', choices=['local', 'dask'])
     p.add_argument('--workers', type=int, default=2)
     p.add_argument('--no-compute', action='store_true', help='only print what is in the results folder')
+    p.add_argument('--late-git', action='store_true', help=f"also GIT from the switch epoch on, for {', '.join(LATE_GIT_ROWS)} (a test of one mechanism)")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -715,7 +778,9 @@ def main(argv=None) -> int:
             if not any(r == row for t in a.tables for row in _rows(t)): raise ValueError(f'unknown row {r!r} in {", ".join(a.tables)}')
         prof = BENCH_PROFILES.get(a.profile)
         root = Path(a.results) if a.results else results_root()/a.profile
-        cfgs = list({c.key: c for t in a.tables for c in table_grid(t, a.profile, a.seeds, a.rows)}.values())
+        cfgs = {c.key: c for t in a.tables for c in table_grid(t, a.profile, a.seeds, a.rows)}
+        if a.late_git: cfgs.update({c.key: c for c in late_git_grid(a.profile, a.seeds)})
+        cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
         if not a.no_compute:
             from invtransfer.sweep import run_sweep
@@ -724,14 +789,17 @@ def main(argv=None) -> int:
         print(f'error: {e}', file=sys.stderr); return 2
     for t in a.tables:
         print(f'\n{t} ({a.profile}):'); print(table_frame(t, a.profile, root, a.seeds, a.rows)[['row', 'column', 'paper', 'ours', 'n', 'within']].to_string(index=False))
+    if a.late_git:
+        f = late_git_frame(a.profile, root, a.seeds)
+        print(f'\nGIT from the switch epoch on ({a.profile}):'); print(f.to_string(index=False) if len(f) else late_git_finding(f))
     print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     return 1 if s['failed'] else 0
 
-# %% ../nbs/15_tables.ipynb #00e480b1
+# %% ../nbs/15_tables.ipynb #8b4bf7c9
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
 
-# %% ../nbs/15_tables.ipynb #f0c7a970
+# %% ../nbs/15_tables.ipynb #832288af
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
