@@ -624,6 +624,7 @@ def _head(col: str, rows: pd.DataFrame) -> str:
 def finding(gains: pd.DataFrame) -> str:
     "One sentence per column from the numbers: how often the augmentation helped its baseline."
     lines = []
+    if not len(gains): gains = pd.DataFrame(columns=['column', 'verdict'])   # no runnable pair on this profile
     for col, g in gains[gains.verdict != 'not run'].groupby('column', sort=False):
         named = lambda v: [f'{r.baseline} → {r.variant}' for r in g[g.verdict == v].itertuples()]
         h, t, few = named('helped'), named('hurt'), int((g.verdict == 'too few runs to say').sum())
@@ -638,9 +639,9 @@ RESAMPLING = ('CB RS', 'RS', 'DRS')   # schedules that change which examples a b
 
 def resampling_finding(gains: pd.DataFrame) -> str:
     "Appendix C.3's claim from the numbers: GIT's mean change with resampling schedules against the others, ours and the paper's on the same cells."
-    g = gains[gains.verdict.isin(['helped', 'hurt', 'no clear difference'])]
+    g = gains[gains.verdict.isin(['helped', 'hurt', 'no clear difference'])] if len(gains) else gains
     lines = []
-    for col, c in g.groupby('column', sort=False):
+    for col, c in (g.groupby('column', sort=False) if len(g) else []):
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         part = lambda m, name: (f'{name}: {int(m.sum())} comparison(s), mean change {c.our_gain[m].mean():+.2f} points'
                                 + (f' (paper on the same cells {c.paper_gain[m].mean():+.2f})' if c.paper_gain[m].notna().any() else '')
@@ -681,7 +682,7 @@ def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: 
 def size_group_finding(groups: pd.DataFrame) -> str:
     "Where the augmentation's change falls, from the numbers: the mean change of each size group, with resampling and without."
     lines = []
-    for col, c in groups.groupby('column', sort=False):
+    for col, c in (groups.groupby('column', sort=False) if len(groups) else []):
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         have = [g for g in SIZE_GROUPS if f'{g} change' in c and c[f'{g} change'].notna().any()]
         part = lambda m, name: (f'{name} ({int(m.sum())} baseline(s)): ' + ', '.join(f'{g} {c[f"{g} change"][m].mean():+.1f}' for g in have)) if m.any() else f'{name}: none computed'

@@ -51,3 +51,17 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
         assert 'with resampling (CB RS, RS, DRS): ' in text                             # Table 3 read by schedule group
         assert 'by class size (5 many / 7 medium / 31 few classes)' in text            # and by class-size group
     assert any('image/png' in o.get('data', {}) for o in outs)
+
+@pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
+def test_paper_chapters_render_before_any_run(nb, tmp_path, monkeypatch):
+    "A researcher opening the paper profile before the GPU runs: every cell says what is missing instead of failing."
+    import papermill as pm
+    monkeypatch.setenv('INVTRANSFER_RESULTS', str(tmp_path/'empty'))
+    out = tmp_path/f'{nb}.ipynb'
+    pm.execute_notebook(str(ROOT/'nbs'/f'{nb}.ipynb'), str(out), cwd=str(ROOT/'nbs'), kernel_name='python3',
+                        parameters={'profile': 'paper', 'compute': False}, progress_bar=False)
+    _, text = _outputs(out)
+    assert 'executed with profile `paper`' in text and 'no finished runs in' in text
+    if nb == '51_section5':
+        assert 'No baseline has both itself and its augmented variant computed' in text
+        assert 'No row has both its baseline and a late-GIT run computed' in text
