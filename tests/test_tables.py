@@ -31,6 +31,11 @@ def test_smoke_cli_computes_and_caches(tmp_path):
     assert '3 runs: 0 cached, 3 computed, 0 failed' in r.stdout    # MUNIT + without GIT + with GIT (all classes)
     assert '3 runs: 3 cached' in tables_cli(*args).stdout
 
+def test_late_git_cli_reads_committed_runs():
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table3', '--rows', 'LDAM None', '--late-git', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert 'GIT from the switch epoch on (gtsrb):' in r.stdout and 'epoch 24 of 30' in r.stdout and '3 / 3 / 3' in r.stdout, r.stdout
+
 def _outputs(path):
     nb = nbformat.read(path, as_version=4)
     outs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
@@ -50,6 +55,7 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
     if nb == '51_section5':
         assert 'with resampling (CB RS, RS, DRS): ' in text                             # Table 3 read by schedule group
         assert 'by class size (5 many / 7 medium / 31 few classes)' in text            # and by class-size group
+        assert 'GIT delayed to the switch epoch' in text and 'LDAM CB RS (runs 3 / 3 / 3)' in text   # the late-GIT test, 3 runs a side
     assert any('image/png' in o.get('data', {}) for o in outs)
 
 @pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
