@@ -614,7 +614,7 @@ def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | 
             rec.update(our_gain=round(d, 2), ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', verdict=verdict)
         else: rec.update(our_gain=None, ci95='—', verdict='not run')
         out.append(rec)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=['column', 'benchmark', 'baseline', 'variant', 'paper_gain', 'n', 'our_gain', 'ci95', 'verdict'])
 
 def _head(col: str, rows: pd.DataFrame) -> str:
     "A finding's column name, saying so when its runs are a stand-in benchmark."
@@ -624,7 +624,6 @@ def _head(col: str, rows: pd.DataFrame) -> str:
 def finding(gains: pd.DataFrame) -> str:
     "One sentence per column from the numbers: how often the augmentation helped its baseline."
     lines = []
-    if not len(gains): gains = pd.DataFrame(columns=['column', 'verdict'])   # no runnable pair on this profile
     for col, g in gains[gains.verdict != 'not run'].groupby('column', sort=False):
         named = lambda v: [f'{r.baseline} → {r.variant}' for r in g[g.verdict == v].itertuples()]
         h, t, few = named('helped'), named('hurt'), int((g.verdict == 'too few runs to say').sum())
@@ -639,9 +638,9 @@ RESAMPLING = ('CB RS', 'RS', 'DRS')   # schedules that change which examples a b
 
 def resampling_finding(gains: pd.DataFrame) -> str:
     "Appendix C.3's claim from the numbers: GIT's mean change with resampling schedules against the others, ours and the paper's on the same cells."
-    g = gains[gains.verdict.isin(['helped', 'hurt', 'no clear difference'])] if len(gains) else gains
+    g = gains[gains.verdict.isin(['helped', 'hurt', 'no clear difference'])]
     lines = []
-    for col, c in (g.groupby('column', sort=False) if len(g) else []):
+    for col, c in g.groupby('column', sort=False):
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         part = lambda m, name: (f'{name}: {int(m.sum())} comparison(s), mean change {c.our_gain[m].mean():+.2f} points'
                                 + (f' (paper on the same cells {c.paper_gain[m].mean():+.2f})' if c.paper_gain[m].notna().any() else '')
@@ -677,12 +676,12 @@ def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: 
         for g in SIZE_GROUPS:
             if g in a and g in b: rec.update({f'{g} without': round(a[g], 1), f'{g} with': round(b[g], 1), f'{g} change': round(b[g] - a[g], 1)})
         out.append(rec)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=['column', 'benchmark', 'baseline', 'n', 'classes'] + [f'{g} {k}' for g in SIZE_GROUPS for k in ('without', 'with', 'change')])
 
 def size_group_finding(groups: pd.DataFrame) -> str:
     "Where the augmentation's change falls, from the numbers: the mean change of each size group, with resampling and without."
     lines = []
-    for col, c in (groups.groupby('column', sort=False) if len(groups) else []):
+    for col, c in groups.groupby('column', sort=False):
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         have = [g for g in SIZE_GROUPS if f'{g} change' in c and c[f'{g} change'].notna().any()]
         part = lambda m, name: (f'{name} ({int(m.sum())} baseline(s)): ' + ', '.join(f'{g} {c[f"{g} change"][m].mean():+.1f}' for g in have)) if m.any() else f'{name}: none computed'
@@ -719,8 +718,8 @@ def late_git_frame(profile: str, root: Path | None = None, seeds: int | None = N
     out = []
     for row, cs in _late_cells(profile, n, rows):
         ref, _ = _runs('table3', row, 'gtsrb-lt without GIT', profile, n, root)
-        early, _ = _runs('table3', row, 'gtsrb-lt with GIT', profile, n, root)
-        late = [r for c in cs if (r := late_git(c).load_record(root)) and r['status'] == 'ok']
+        ok = lambda cfgs: [r for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+        early, late = ok(cs), ok(map(late_git, cs))
         if not (ref and late): continue
         acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
         rec = dict(benchmark=cs[0].benchmark, baseline=row, start=f'epoch {cs[0].switch_epoch} of {cs[0].epochs}',
