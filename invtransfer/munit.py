@@ -231,7 +231,7 @@ def _to_pm1(x: np.ndarray) -> torch.Tensor: return to_tensor(x) * 2 - 1
 def _grid(tilde: MunitNuisance, fixed: torch.Tensor, n_styles: int, seed: int) -> np.ndarray:
     "uint8 (rows, n_styles, H, W[, C]) samples of T~ for each fixed image, the same styles in every column."
     g = torch.Generator().manual_seed(seed)
-    styles = torch.randn(n_styles, tilde.gen_b.style_dim, 1, 1, generator=g)
+    styles = torch.randn(n_styles, tilde.gen_b.style_dim, 1, 1, generator=g).to(fixed.device)   # drawn on the CPU: the same on every device
     with torch.no_grad():
         c = tilde.content(fixed * 2 - 1)
         out = torch.stack([tilde.gen_b.decode(c, styles[j].expand(len(fixed), -1, -1, -1)) for j in range(n_styles)], 1)

@@ -31,7 +31,8 @@ __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_
            'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
            'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group',
            'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding',
-           'parse_args', 'main', 'table_provenance', 'per_class_frame', 'plot_per_class']
+           'scale_frame', 'scale_finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame',
+           'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -385,6 +386,9 @@ BENCH_PROFILES.register('gtsrb', BenchProfile('gtsrb', {'gtsrb-lt': dict(arch='r
                                                                          switch_epoch=24)},
                                               seeds=3, munit='cpu32', note='real GTSRB-LT; ResNet20, 30 epochs, CPU MUNIT (cpu32)'))
 BENCH_PROFILES.register('paper', BenchProfile('paper', PAPER_RECIPES, seeds=3, device='cuda', note='the paper (Appendix B, C.1), GPU'))
+BENCH_PROFILES.register('gpu', BenchProfile('gpu', {'gtsrb-lt': {}}, seeds=3, munit='cpu32', device='cuda',
+                                            note="real GTSRB-LT; the paper's classifier (ResNet32, 200 epochs) on one GPU, "
+                                                 "GIT with the gtsrb profile's MUNIT (cpu32, 1,500 iterations; the paper's has 140,000)"))
 
 def sec5_config(profile: str, benchmark: str, loss: str, schedule: str, augment: str = 'none', seed: int = 0,
                 K: int | None | str = 'default', **overrides) -> Sec5Config:
@@ -556,7 +560,7 @@ def table_frame(table: str, profile: str, root: Path | None = None, seeds: int |
         stand_in = isinstance(c0, Sec5Config) and c0.benchmark != col.split(' ')[0]
         if isinstance(c0, str): note = c0
         elif not acc: note = (f'not run: not computed for the {profile} profile' + ('' if profile == 'smoke' else
-                              f' (CPU budget; `python -m invtransfer.tables --profile {profile} --tables {table}` computes it)'))
+                              f' ({BENCH_PROFILES.get(profile).device.replace("cuda", "GPU").upper()} budget; `python -m invtransfer.tables --profile {profile} --tables {table}` computes it)'))
         else: note = f'{c0.benchmark} stand-in ({profile} profile): not comparable' if stand_in else ''
         within = None if (m is None or paper is None or paper[1] is None or stand_in) else bool(abs(m - paper[0]) <= paper[1])
         out.append(dict(table=table, row=row, column=col, paper=_fmt(*paper) if paper else '—', paper_mean=paper[0] if paper else None,
@@ -754,7 +758,34 @@ def late_git_finding(f: pd.DataFrame) -> str:
                     for m, name in ((lost, 'lowered accuracy'), (~lost, 'did not')) if m.any())
     return _head('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): ' + ' '.join(lines) + (' ' + mean if mean else '')
 
-# %% ../nbs/15_tables.ipynb #af3e0af8
+# %% ../nbs/15_tables.ipynb #d8fa7d4f
+def _epochs(profile: str) -> int: return sec5_config(profile, next(iter(BENCH_PROFILES.get(profile).recipes)), 'ce', 'drs').epochs
+
+def scale_frame(tables=('table1', 'table3'), profiles=('gtsrb', 'gpu'), roots: dict | None = None) -> pd.DataFrame:
+    "GIT's change to each baseline under each profile (its own results root), for the comparisons computed under all of them."
+    merged = None
+    for p in profiles:
+        root = (roots or {}).get(p, results_root()/p)
+        g = pd.concat([gain_frame(t, p, root).assign(table=t) for t in tables])
+        g = g[g.our_gain.notna()][['table', 'column', 'baseline', 'variant', 'paper_gain', 'n', 'our_gain', 'ci95']]
+        g = g.rename(columns={'n': f'n {p}', 'our_gain': f'{p} ({_epochs(p)} epochs)', 'ci95': f'ci95 {p}'})
+        merged = g if merged is None else merged.merge(g.drop(columns='paper_gain'), on=['table', 'column', 'baseline', 'variant'])
+    return merged.reset_index(drop=True)
+
+def scale_finding(f: pd.DataFrame) -> str:
+    "How GIT's change moved from the first profile's budget to the last's, where it lowered and where it raised accuracy under the first."
+    if not len(f): return 'No comparison is computed under every profile.'
+    cols = [c for c in f.columns if c.endswith(' epochs)')]
+    a, b = f[cols[0]], f[cols[-1]]
+    rows = '; '.join(f'{r.baseline} → {r.variant}: {r[cols[0]]:+.2f} → {r[cols[-1]]:+.2f}' + (f' (paper {r.paper_gain:+.2f})' if pd.notna(r.paper_gain) else '')
+                     for _, r in f.iterrows())
+    closer = (b - f.paper_gain).abs() < (a - f.paper_gain).abs()
+    groups = ' '.join(f'Where GIT {name} under {cols[0]} ({int(m.sum())} comparison(s)), it changed accuracy by {a[m].mean():+.2f} points on average there '
+                      f'and by {b[m].mean():+.2f} under {cols[-1]}.' for m, name in ((a < 0, 'lowered accuracy'), (a >= 0, 'raised accuracy')) if m.any())
+    return (f'GIT\'s change to each baseline, {cols[0]} → {cols[-1]}: {rows}. ' + groups
+            + f' Under {cols[-1]} the change is closer to the paper\'s in {int(closer.sum())} of {int(f.paper_gain.notna().sum())} comparisons.')
+
+# %% ../nbs/15_tables.ipynb #c517d661
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog='python -m invtransfer.tables', description='Compute and print Tables 1-5 (Sections 5 and 6).')
     p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(BENCH_PROFILES)}')
@@ -792,14 +823,17 @@ def main(argv=None) -> int:
     if a.late_git:
         f = late_git_frame(a.profile, root, a.seeds)
         print(f'\nGIT from the switch epoch on ({a.profile}):'); print(f.to_string(index=False) if len(f) else late_git_finding(f))
-    print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
+    if a.no_compute:
+        have = sum(bool((r := load_any(c, root)) and r['status'] == 'ok') for c in cfgs)
+        print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
+    else: print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     return 1 if s['failed'] else 0
 
-# %% ../nbs/15_tables.ipynb #8b4bf7c9
+# %% ../nbs/15_tables.ipynb #2cb02c18
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
 
-# %% ../nbs/15_tables.ipynb #832288af
+# %% ../nbs/15_tables.ipynb #a32ac5ef
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
@@ -814,7 +848,7 @@ def table_provenance(tables: list[str], profile: str, root: Path | None = None, 
     c = recs[0]['config']
     return (f'Profile **{profile}** ({prof.note}) · benchmark(s) {benches} · {len(recs)} finished runs, up to '
             f'{seeds or prof.seeds} training runs per cell · {c["arch"]}, {c["epochs"]} epochs · {devices} · '
-            f'{sum(r["wall_s"] for r in recs) / 60:.0f} min of training · invtransfer {", ".join(sorted({r["invtransfer"] for r in recs}))} · '
+            f'{sum(r["wall_s"] for r in recs) / 60:.0f} min of training (wall time summed over runs) · invtransfer {", ".join(sorted({r["invtransfer"] for r in recs}))} · '
             f'configs `{config_hash({"keys": sorted(r["key"] for r in recs)}, 10)}`')
 
 def per_class_frame(table: str, rows: list[str], column: str, profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """Sections 5-6: the tables' command line rejects bad input, and the chapters render (from committed GTSRB-LT results)."""
-import os, subprocess, sys, json
+import os, re, subprocess, sys, json
 import nbformat, pytest
 from conftest import ROOT, SHARED
 
@@ -71,3 +71,41 @@ def test_paper_chapters_render_before_any_run(nb, tmp_path, monkeypatch):
     if nb == '51_section5':
         assert 'No baseline has both itself and its augmented variant computed' in text
         assert 'No row has both its baseline and a late-GIT run computed' in text
+
+def test_gpu_cli_reads_committed_runs():
+    "The GPU runs of session 8 (results/gpu): Table 1's GTSRB-LT column and Table 2's all-classes rows, 3 runs a cell."
+    r = tables_cli('--profile', 'gpu', '--tables', 'table1', 'table2', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert '31 runs: 31 in the cache, 0 not computed (--no-compute)' in r.stdout, r.stdout
+    assert re.search(r'LDAM\+DRS \+GIT\s+gtsrb-lt 81\.39 ± 0\.98\s+75\.89 ± 0\.54\s+3\s+False', r.stdout), r.stdout
+
+@pytest.mark.skipif(not (SHARED/'gtsrb32'/'gtsrb32-train.npz').exists(), reason='GTSRB is not in the data folder')
+@pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
+def test_gpu_chapters_render_committed_results(nb, tmp_path):
+    import papermill as pm
+    out = tmp_path/f'{nb}.ipynb'
+    params = {'profile': 'gpu', 'compute': False, **({'tables': ['table1', 'table3']} if nb == '51_section5' else {})}
+    pm.execute_notebook(str(ROOT/'nbs'/f'{nb}.ipynb'), str(out), cwd=str(ROOT/'nbs'), kernel_name='python3', parameters=params, progress_bar=False)
+    _, text = _outputs(out)
+    assert 'Profile **gpu**' in text and 'NVIDIA H200' in text and 'resnet32, 200 epochs' in text and 'n=3' in text
+    if nb == '51_section5':
+        assert 'LDAM+DRS → LDAM+DRS +GIT: -12.92 → +3.32 (paper +4.14)' in text            # the same T~ under two classifier budgets
+        assert "closer to the paper's in 8 of 8 comparisons" in text
+        assert 'This profile trains the classifier as the paper did' in text and '(GPU budget;' in text
+
+def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
+    "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, and two workers share one queue."
+    tool = [sys.executable, str(ROOT/'tools'/'gpu_runs.py')]
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    pack = tmp_path/'digits.pkl.xz'
+    subprocess.run(tool + ['pack', str(pack), '--benchmark', 'digits-lt'], check=True, env=env, cwd=ROOT, capture_output=True)
+    check = ("import sys, numpy as np; sys.path.insert(0, 'tools'); import gpu_runs; from invtransfer.data import load_benchmark;"
+             f"gpu_runs.use_pack({str(pack)!r}); import invtransfer.tables as T; b, ref = T.bench('digits-lt', 0, ()), load_benchmark('digits-lt', seed=0);"
+             "assert (b.train.x == ref.train.x).all() and (b.test.y == ref.test.y).all()\n"
+             "try: T.bench('gtsrb-lt', 0, ())\nexcept FileNotFoundError as e: print('refused:', e)")
+    r = subprocess.run([sys.executable, '-c', check], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0 and "refused: benchmark ('gtsrb-lt', 0, ()) is not in the pack" in r.stdout, r.stderr + r.stdout
+    r = subprocess.run(tool + ['run', str(tmp_path/'res'), '--profile', 'smoke', '--tables', 'table1', '--rows', 'ERM', 'CE+DRS', '--pack', str(pack),
+                               '--procs', '2', '--device', 'cpu'], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and 'exit codes [0, 0]' in r.stdout, r.stderr[-2000:]
+    assert len(list((tmp_path/'res'/'sec5').glob('*.json'))) == 4 and r.stdout.count("'computed': 1") == 4, r.stdout   # 2 rows x 2 seeds, each once
