@@ -45,7 +45,7 @@ def worker(a):
     from invtransfer.sweep import run_sweep
     use_pack(a.pack)
     root, end, took = Path(a.root), a.t0 + a.deadline, []
-    claims = root/'.claims'; claims.mkdir(parents=True, exist_ok=True)
+    claims = root/'.claims'/f'{a.t0:.0f}'; claims.mkdir(parents=True, exist_ok=True)   # one queue per call: a rerun retries what a killed call left
     for c in queue(a.profile, a.tables, a.rows):
         if took and time.time() + 1.1 * max(took) > end: break
         try: os.close(os.open(claims/c.key, os.O_CREAT | os.O_EXCL))
