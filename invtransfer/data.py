@@ -14,12 +14,12 @@ from PIL import Image
 from .config import Registry, data_root, atomic_save, DATA_ENV
 
 # %% auto #0
-__all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'zipf_sizes', 'exp_sizes',
-           'Split', 'rng_for', 'stratified_holdout', 'FileSpec', 'DataMissingError', 'DataCorruptError', 'md5_of',
-           'require_files', 'download', 'Source', 'read_idx', 'split_pool', 'load_digits_source', 'load_kmnist_source',
-           'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance', 'class_order', 'class_lists',
-           'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset', 'load_digits_lt', 'gtsrb_tracks',
-           'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark']
+__all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'GTSRB_CLASSES',
+           'zipf_sizes', 'exp_sizes', 'Split', 'rng_for', 'stratified_holdout', 'FileSpec', 'DataMissingError',
+           'DataCorruptError', 'md5_of', 'require_files', 'download', 'Source', 'read_idx', 'split_pool',
+           'load_digits_source', 'load_kmnist_source', 'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance',
+           'class_order', 'class_lists', 'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset',
+           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -287,6 +287,13 @@ GTSRB_FILES = [FileSpec('gtsrb32/gtsrb32-train.npz', '99e752332b375096e70602a565
                FileSpec('gtsrb32/gtsrb32-test.npz', '9ed7e106d44ee046036f29873c696889',
                         'https://sid.erda.dk/public/archives/daaeac0d7ce1152aea9b61d9f1e19370/GTSRB_Final_Test_Images.zip')]
 DATA_FILES['gtsrb'] = GTSRB_FILES
+GTSRB_CLASSES = ('speed limit 20', 'speed limit 30', 'speed limit 50', 'speed limit 60', 'speed limit 70', 'speed limit 80',
+                 'end of speed limit 80', 'speed limit 100', 'speed limit 120', 'no passing', 'no passing for trucks',
+                 'right-of-way at next intersection', 'priority road', 'yield', 'stop', 'no vehicles', 'no trucks', 'no entry',
+                 'general caution', 'curve left', 'curve right', 'double curve', 'bumpy road', 'slippery road', 'road narrows on the right',
+                 'road work', 'traffic signals', 'pedestrians', 'children crossing', 'bicycles crossing', 'ice or snow', 'wild animals',
+                 'end of all limits', 'turn right ahead', 'turn left ahead', 'ahead only', 'straight or right', 'straight or left',
+                 'keep right', 'keep left', 'roundabout', 'end of no passing', 'end of no passing for trucks')   # class ids 0-42 (Stallkamp et al., 2012)
 
 def gtsrb_tracks(filenames) -> np.ndarray:
     "Track id of each training file name '000CC/TTTTT_IIIII.ppm' as the integer CC * 100000 + TTTTT."

@@ -11,28 +11,31 @@ import numpy as np
 import pandas as pd
 import torch
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_write_json, results_root
-from .data import BENCHMARKS, load_benchmark, rng_for
+from .config import Registry, config_dict, config_hash, atomic_save, atomic_write_json, results_root
+from .data import BENCHMARKS, GTSRB_CLASSES, load_benchmark, rng_for
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import TrainConfig, train_classifier
 from .samplers import make_sampler
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_munit_grids, load_nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance
-from .metrics import model_log_proba, per_class_accuracy
+from .metrics import model_log_proba, per_class_accuracy, to_tensor
 from .experiment import _device_name, load_any, run_grid, collect
 import invtransfer.benchmarks   # registers the benchmarks users download
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
            'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'RESAMPLING',
-           'SIZE_GROUPS', 'LATE_GIT_ROWS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path',
-           'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
-           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
-           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group',
-           'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding',
-           'scale_frame', 'scale_finding', 'parse_args', 'main', 'table_provenance', 'per_class_frame',
-           'plot_per_class']
+           'SIZE_GROUPS', 'LATE_GIT_ROWS', 'FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES',
+           'JUDGE_LABEL', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint',
+           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming',
+           'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table',
+           'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group', 'size_group_frame',
+           'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding', 'scale_frame',
+           'scale_finding', 'parse_args', 'main', 'JudgeConfig', 'FidelityConfig', 'judge_pool', 'fidelity_paths',
+           'train_judge', 'run_fidelity', 'class_name', 'top_confusions', 'fidelity_configs', 'fidelity_root',
+           'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame', 'damage_finding',
+           'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -798,6 +801,7 @@ def parse_args(argv=None):
     p.add_argument('--workers', type=int, default=2)
     p.add_argument('--no-compute', action='store_true', help='only print what is in the results folder')
     p.add_argument('--late-git', action='store_true', help=f"also GIT from the switch epoch on, for {', '.join(LATE_GIT_ROWS)} (a test of one mechanism)")
+    p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -828,12 +832,309 @@ def main(argv=None) -> int:
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
     else: print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
+    if a.fidelity and _print_fidelity(a) != 0: return 1
     return 1 if s['failed'] else 0
+
+def _print_fidelity(a) -> int:
+    cfgs, root = fidelity_configs(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
+    try:
+        if not a.no_compute:
+            for c in cfgs: run_fidelity(c, device=a.device or BENCH_PROFILES.get(a.profile).device, root=root)
+    except Exception as e:
+        print(f'fidelity failed: {type(e).__name__}: {e}', file=sys.stderr); return 1
+    f = fidelity_frame(cfgs, root)
+    print(f'\nDoes T~ keep the class? ({a.profile}, {root}):'); print(f.to_string(index=False) if len(f) else '')
+    print(fidelity_finding(f, cfgs, root)); return 0
 
 # %% ../nbs/15_tables.ipynb #2cb02c18
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
 
 # %% ../nbs/15_tables.ipynb #a32ac5ef
+@dataclass(frozen=True)
+class JudgeConfig:
+    "A classifier trained on labelled images that no training image of the benchmark comes from (`judge_pool`)."
+    benchmark: str = 'gtsrb-lt'
+    data_seed: int = 0
+    data: tuple = ()
+    arch: str = 'resnet20'
+    epochs: int = 15
+    batch_size: int = 128
+    lr: float = 0.1
+    seed: int = 0
+    version: str = invtransfer.__version__
+    @property
+    def key(self) -> str: return config_hash(self)
+    def validate(self):
+        BENCHMARKS.get(self.benchmark); MODELS.get(self.arch)
+        if self.epochs < 3: raise ValueError(f'the judge needs at least 3 epochs (warm-up and two decays), got {self.epochs}')
+        return self
+    def train_config(self) -> TrainConfig:
+        "SGD with one warm-up epoch and x0.1 decays at 2/3 and 5/6 of the epochs, uniform sampling."
+        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, warmup_epochs=1, gamma=0.1,
+                           milestones=(self.epochs * 2 // 3, self.epochs * 5 // 6), seed=self.seed)
+
+@dataclass(frozen=True)
+class FidelityConfig:
+    "The judge's accuracy on a benchmark's training images, on MUNIT's reconstructions of them and on `draws` T~ samples of each."
+    munit: BenchMunitRun
+    judge: JudgeConfig = JudgeConfig()
+    draws: int = 4
+    judge_sees: str | None = None   # None: the judge trains on real images; 'samples': on one T~ sample of each (a judge used to T~)
+    version: str = invtransfer.__version__
+    @property
+    def key(self) -> str: return config_hash(self)
+    def validate(self):
+        self.munit.validate(); self.judge.validate()
+        if self.draws <= 0: raise ValueError(f'draws must be positive, got {self.draws}')
+        if self.judge_sees not in (None, 'samples'): raise ValueError(f"judge_sees must be None (real images) or 'samples', got {self.judge_sees!r}")
+        m, j = self.munit, self.judge
+        if (m.source, m.seed, tuple(m.data)) != (j.benchmark, j.data_seed, tuple(j.data)):
+            raise ValueError(f'the judge is for benchmark {j.benchmark!r} (split seed {j.data_seed}, {list(j.data)}) but T~ was trained on '
+                             f'{m.source!r} (split seed {m.seed}, {list(m.data)})')
+        return self
+
+def judge_pool(name: str, seed: int = 0, data: tuple = ()):
+    "Labelled images that no training image of benchmark `name` comes from: its validation split; on GTSRB-LT every unused track."
+    from invtransfer.data import Split, require_files, _gtsrb_specs, gtsrb_tracks
+    b = bench(name, seed, data)
+    if name != 'gtsrb-lt': return b.val
+    trp, _ = require_files('gtsrb', _gtsrb_specs(None), None)
+    with np.load(trp) as z: x, y, names = z['x'], z['y'].astype(np.int64), z['filenames']
+    free = ~np.isin(gtsrb_tracks(names), b.tracks['train'])
+    return Split(x[free], y[free])
+
+def fidelity_paths(cfg: FidelityConfig, root: Path | None = None) -> dict:
+    d = Path(root or results_root())/'fidelity'
+    jk = cfg.judge.key if cfg.judge_sees is None else config_hash({'judge': config_dict(cfg.judge), 'munit': cfg.munit.key, 'sees': cfg.judge_sees})
+    return {'json': d/f'{cfg.key}.json', 'npz': d/f'{cfg.key}.npz', 'judge': d/'judges'/f'{jk}.pt', 'ckpt': d/'judges'/f'{jk}.ckpt.pt'}
+
+# %% ../nbs/15_tables.ipynb #0434e4ae
+def _tilde(cfg: FidelityConfig, device: str, root):
+    "The T~ under test (trained first if it is not in the cache) and its MUNIT record."
+    rec = run_munit(cfg.munit, device=device, root=root)
+    return load_nuisance_model(munit_paths(cfg.munit, root)['pt'], cfg.munit.munit, device=device), rec
+
+@torch.no_grad()
+def _samples_u8(tilde, x: np.ndarray, seed: int, tag: str, key: str, device: str, batch: int = 256) -> np.ndarray:
+    "One T~ sample of each uint8 image, as uint8 images (seeded by `seed`, `tag` and `key`)."
+    g = torch.Generator().manual_seed(int(rng_for(seed, tag, key).integers(2**63)))
+    return np.concatenate([_u8(tilde(to_tensor(x[i:i + batch]).to(device), g)) for i in range(0, len(x), batch)])
+
+def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = None) -> tuple[torch.nn.Module, dict]:
+    "The judge of `cfg` and its record (pool size, per-class test accuracy): loaded if saved, else trained (resuming) and saved."
+    j, paths = cfg.judge, fidelity_paths(cfg, root)
+    b, pool = bench(j.benchmark, j.data_seed, j.data), judge_pool(j.benchmark, j.data_seed, j.data)
+    test_x = b.test.x
+    if cfg.judge_sees == 'samples':   # one T~ sample of each image, for training and for the test set
+        tilde, _ = _tilde(cfg, device, root)
+        pool = type(pool)(_samples_u8(tilde, pool.x, j.seed, 'judge-samples', cfg.munit.key, device), pool.y)
+        test_x = _samples_u8(tilde, b.test.x, j.seed, 'judge-test-samples', cfg.munit.key, device)
+    torch.manual_seed(int(rng_for(j.seed, 'judge-init', j.arch).integers(2**31)))
+    xf = pool.x.astype(np.float32) / 255
+    axes = (0, 1, 2) if xf.ndim == 4 else None
+    model = make_model(j.arch, b.channels, b.num_classes, b.image_size, xf.mean(axes), xf.std(axes))
+    if paths['judge'].exists():
+        state = torch.load(paths['judge'], map_location=device, weights_only=False)
+        model.load_state_dict(state['model']); return model.to(device).eval(), state['record']
+    t0 = time.time()
+    train_classifier(model, pool.x, pool.y, j.train_config(), checkpoint=paths['ckpt'], device=device, progress=False)
+    acc = _accuracies(model, type(b.test)(test_x, b.test.y), b.num_classes, device)
+    rec = {'key': paths['judge'].stem, 'config': config_dict(j), 'sees': cfg.judge_sees or 'images', 'pool': len(pool.y),
+           'balanced_test_acc': float(np.nanmean(acc)), 'test_acc': acc.tolist(), 'wall_s': round(time.time() - t0, 2), 'device': _device_name(device)}
+    atomic_save(paths['judge'], lambda p: torch.save({'model': model.state_dict(), 'record': rec}, p))
+    paths['ckpt'].unlink(missing_ok=True)
+    return model.eval(), rec
+
+@torch.no_grad()
+def _reconstruct(tilde, x: torch.Tensor) -> torch.Tensor:
+    "MUNIT's reconstruction of x through T~'s generator: x's content decoded with x's own style (no style change)."
+    z = x * 2 - 1
+    return (tilde.gen_b.decode(tilde.content(z), tilde.gen_b.style(z)) + 1) / 2
+
+def _u8(x: torch.Tensor) -> np.ndarray:
+    "float (N, C, H, W) in [0, 1] -> uint8 (N, H, W, C), or (N, H, W) for one channel."
+    a = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    return a[..., 0] if a.shape[-1] == 1 else a
+
+def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None = None, force: bool = False, batch: int = 256) -> dict:
+    "The judge's per-class accuracy on the training images, their reconstructions and their T~ samples: loaded from the cache, or computed and stored."
+    cfg.validate(); paths = fidelity_paths(cfg, root)
+    if not force and paths['json'].exists() and (r := json.loads(paths['json'].read_text()))['status'] == 'ok': return r
+    rec = {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
+           'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
+    t0 = time.time()
+    try:
+        judge, jrec = train_judge(cfg, device, root)
+        tilde, mrec = _tilde(cfg, device, root)
+        torch.set_grad_enabled(False)
+        b = bench(cfg.judge.benchmark, cfg.judge.data_seed, cfg.judge.data)
+        g = torch.Generator().manual_seed(int(rng_for(cfg.judge.seed, 'fidelity', cfg.munit.key).integers(2**63)))
+        guess = lambda x: judge(x).argmax(1).cpu()
+        orig, recon, samples = [], [], []
+        for i in range(0, len(b.train.y), batch):
+            x = to_tensor(b.train.x[i:i + batch]).to(device)
+            orig.append(guess(x)); recon.append(guess(_reconstruct(tilde, x)))
+            samples.append(torch.stack([guess(tilde(x, g)) for _ in range(cfg.draws)], 1))
+        y = torch.as_tensor(b.train.y)
+        conf = np.zeros((b.num_classes, b.num_classes), np.int64)   # true class x the judge's label, over the T~ samples
+        np.add.at(conf, (np.repeat(b.train.y, cfg.draws), torch.cat(samples).numpy().ravel()), 1)
+        hit = {'original': torch.cat(orig) == y, 'reconstruction': torch.cat(recon) == y, 'sample': torch.cat(samples) == y[:, None]}
+        classes = [{'class': c, 'size': int(b.counts[c]), **{k: float(v[y == c].float().mean()) for k, v in hit.items()}}
+                   for c in range(b.num_classes) if b.counts[c]]
+        order = np.argsort(-b.counts, kind='stable'); rows = np.concatenate([order[:4], order[b.counts[order] > 0][-4:]])
+        first = np.array([np.flatnonzero(b.train.y == c)[0] for c in rows])
+        x = to_tensor(b.train.x[first]).to(device)
+        shown = torch.stack([tilde(x, g) for _ in range(6)], 1)   # (rows, 6, C, H, W)
+        grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(_reconstruct(tilde, x)),
+                    samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
+    except Exception as e:
+        atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}); raise
+    finally: torch.set_grad_enabled(True)
+    atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **grid))
+    rec.update(status='ok', judge=jrec, munit_iterations=cfg.munit.munit.iterations, munit_recon_x=mrec['log'][-1]['recon_x'],
+               classes=classes, sample_confusion=conf.tolist(), wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
+    atomic_write_json(paths['json'], rec)
+    return rec
+
+# %% ../nbs/15_tables.ipynb #eeaaff00
+FIDELITY_JUDGE = {'smoke': dict(epochs=30, batch_size=32)}   # the digits' validation split has 259 images (judge test accuracy 93.6 %); others: JudgeConfig's defaults
+FIDELITY_LONGER = {'gtsrb': (4500,)}    # extra MUNIT iteration counts measured beside the profile's own
+FIDELITY_SHARED = {'gpu': 'gtsrb'}      # profiles whose GIT uses another profile's MUNIT run
+CLASS_NAMES = {'gtsrb-lt': GTSRB_CLASSES}
+
+def class_name(benchmark: str, c: int) -> str: return CLASS_NAMES[benchmark][c] if benchmark in CLASS_NAMES else f'class {c}'
+
+def top_confusions(rec: dict, top: int = 3) -> list[tuple[int, int, int, int]]:
+    "The most frequent (true class, judged class, samples, samples of the true class) among T~ samples the judge mislabels."
+    conf = np.asarray(rec['sample_confusion']); off = conf.copy(); np.fill_diagonal(off, 0)
+    flat = np.argsort(-off, axis=None, kind='stable')[:top]
+    return [(int(i), int(j), int(off[i, j]), int(conf[i].sum())) for i, j in zip(*np.unravel_index(flat, off.shape)) if off[i, j]]
+
+def fidelity_configs(profile: str) -> list[FidelityConfig]:
+    "The fidelity measurements of a profile: its own T~, then the longer-trained ones, each judged on real images and then by a judge trained on T~ samples."
+    profile = FIDELITY_SHARED.get(profile, profile)
+    name = next(iter(BENCH_PROFILES.get(profile).recipes)) if profile != 'paper' else 'gtsrb-lt'
+    m = sec5_config(profile, name, 'ce', 'drs', 'git').munit_run
+    j = JudgeConfig(benchmark=m.source, data_seed=m.seed, data=m.data, **FIDELITY_JUDGE.get(profile, {}))
+    longer = [replace(m, munit=replace(m.munit, iterations=n, snapshot_every=n // 3)) for n in FIDELITY_LONGER.get(profile, ())]
+    return [FidelityConfig(r, j, judge_sees=sees) for sees in (None, 'samples') for r in [m] + longer]
+
+def fidelity_root(profile: str) -> Path: return results_root()/FIDELITY_SHARED.get(profile, profile)
+
+def _load_fidelity(cfg: FidelityConfig, root) -> dict | None:
+    p = fidelity_paths(cfg, root)['json']
+    return r if p.exists() and (r := json.loads(p.read_text()))['status'] == 'ok' else None
+
+JUDGE_LABEL = {None: 'real images', 'samples': 'T~ samples'}
+
+def fidelity_frame(cfgs: list[FidelityConfig], root: Path | None = None) -> pd.DataFrame:
+    "Judge accuracy (%) on originals, reconstructions and T~ samples, by class-size group, for each finished measurement."
+    out = []
+    for cfg in cfgs:
+        if (r := _load_fidelity(cfg, root)) is None: continue
+        cl = pd.DataFrame(r['classes']); cl['group'] = cl['size'].map(size_group)
+        groups = [(g, cl[cl.group == g], False) for g in ('many', 'medium', 'few') if (cl.group == g).any()]
+        for name, part, weighted in groups + [('all classes', cl, False), ('all images', cl, True)]:
+            w = part['size'] if weighted else None
+            rec = {'judge trained on': JUDGE_LABEL[cfg.judge_sees], 'MUNIT iterations': r['munit_iterations'], 'group': name,
+                   'classes': len(part), 'images': int(part['size'].sum())}
+            for k, col in (('original', 'original'), ('reconstruction', 'reconstruction'), ('sample', 'T~ sample')):
+                rec[col] = round(100 * float(np.average(part[k], weights=w)), 1)
+            rec['T~ / original'] = round(rec['T~ sample'] / rec['original'], 3) if rec['original'] else None
+            out.append(rec)
+    return pd.DataFrame(out, columns=['judge trained on', 'MUNIT iterations', 'group', 'classes', 'images', 'original', 'reconstruction', 'T~ sample', 'T~ / original'])
+
+def _judge_text(cfg: FidelityConfig, rec: dict) -> str:
+    j, acc = rec['judge'], 100 * rec['judge']['balanced_test_acc']
+    if cfg.judge_sees == 'samples':
+        return (f'A second judge, trained on one T~ sample of each of the same {j["pool"]:,} images (so used to how T~ draws), '
+                f'scores {acc:.1f} % balanced accuracy on T~ samples of the test set.')
+    return (f'The judge ({cfg.judge.arch}, {cfg.judge.epochs} epochs on {j["pool"]:,} images no training image comes from) '
+            f'scores {acc:.1f} % balanced accuracy on the test set.')
+
+def fidelity_finding(f: pd.DataFrame, cfgs: list[FidelityConfig], root: Path | None = None, p: float | None = None) -> str:
+    "What each judge says about T~, from the numbers: per MUNIT, overall and by class size; how it moved with more MUNIT training; with GIT's `p`, the share of a batch at stake."
+    if not len(f): return 'No fidelity measurement is finished for this profile.'
+    lines, seen = [], set()
+    for cfg in cfgs:
+        if (rec := _load_fidelity(cfg, root)) is None: continue
+        if cfg.judge_sees not in seen: seen.add(cfg.judge_sees); lines.append(_judge_text(cfg, rec))
+        g = f[(f['judge trained on'] == JUDGE_LABEL[cfg.judge_sees]) & (f['MUNIT iterations'] == rec['munit_iterations'])].set_index('group')
+        a, im = g.loc['all classes'], g.loc['all images']
+        by = ', '.join(f'{k} {g.loc[k, "T~ sample"]:.1f}' for k in ('many', 'medium', 'few') if k in g.index)
+        lines.append(f'With MUNIT after {rec["munit_iterations"]:,} iterations it labels {a["original"]:.1f} % of the training images correctly (class mean), '
+                     f'{a["reconstruction"]:.1f} % of their reconstructions and {a["T~ sample"]:.1f} % of their T~ samples ({by} by class size); '
+                     f'over images, as instance-balanced sampling draws them, {im["original"]:.1f} / {im["reconstruction"]:.1f} / {im["T~ sample"]:.1f} %.'
+                     + (f' So GIT on all classes (p = {p}), drawing images that way, fills about {p * (100 - im["T~ sample"]):.0f} % of each batch with samples'
+                        f' this judge does not label as their class.' if p else ''))
+        if tops := top_confusions(rec):
+            name = lambda c: class_name(cfg.judge.benchmark, c)
+            lines.append('Most frequent wrong labels of the samples: ' + '; '.join(f'{name(i)} → {name(j)} ({k} of {n})' for i, j, k, n in tops) + '.')
+    for label, g in f[f.group == 'all classes'].groupby('judge trained on', sort=False):
+        if g['MUNIT iterations'].nunique() < 2: continue
+        s = g.sort_values('MUNIT iterations')
+        lines.append(f'Judged on {label}: from {s["MUNIT iterations"].iloc[0]:,} to {s["MUNIT iterations"].iloc[-1]:,} MUNIT iterations, accuracy on T~ samples '
+                     f'moved {s["T~ sample"].iloc[-1] - s["T~ sample"].iloc[0]:+.1f} points (class mean) and on reconstructions '
+                     f'{s["reconstruction"].iloc[-1] - s["reconstruction"].iloc[0]:+.1f}.')
+    return ' '.join(lines)
+
+def plot_fidelity(cfg: FidelityConfig, root: Path | None = None):
+    "One training image per row (4 largest, 4 smallest classes), its reconstruction and six T~ samples; red titles: the judge disagrees."
+    import matplotlib.pyplot as plt
+    with np.load(fidelity_paths(cfg, root)['npz']) as z: z = dict(z)
+    n, k = z['samples'].shape[:2]
+    fig, axs = plt.subplots(n, k + 2, figsize=(1.0 * (k + 2), 1.05 * n))
+    cmap = 'gray' if z['inputs'].ndim == 3 else None
+    for i in range(n):
+        ims = [z['inputs'][i], z['recon'][i]] + list(z['samples'][i])
+        for j, im in enumerate(ims):
+            ax = axs[i, j]; ax.imshow(im, cmap=cmap, vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+            if j >= 2:
+                ok = z['sample_guess'][i, j - 2] == z['classes'][i]
+                ax.set_title(f'→ {z["sample_guess"][i, j - 2]}', fontsize=6, color='black' if ok else 'red', pad=1)
+        name = class_name(cfg.judge.benchmark, int(z['classes'][i]))
+        axs[i, 0].set_ylabel(f'{z["classes"][i]}: {name[:18]}\nn={z["sizes"][i]}', fontsize=5.5)
+    axs[0, 0].set_title('image', fontsize=7, pad=1); axs[0, 1].set_title('reconstruction', fontsize=6, pad=1)
+    fig.suptitle(f'T~ after {cfg.munit.munit.iterations:,} MUNIT iterations: the judge\'s label of each sample (red: not the image\'s class)', fontsize=8)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/15_tables.ipynb #6b698893
+def damaged_classes(rec: dict, share: float = 0.5) -> list[int]:
+    "The classes in the judge's largest confusions on T~ samples, taken largest first until they make up `share` of its wrong labels."
+    off = np.asarray(rec['sample_confusion']); off = off - np.diag(np.diag(off))
+    if off.sum() == 0: return []
+    cells = np.argsort(-off, axis=None, kind='stable')
+    done, out = 0, set()
+    for f in cells:
+        i, j = np.unravel_index(f, off.shape); out |= {int(i), int(j)}; done += off[i, j]
+        if done >= share * off.sum(): break
+    return sorted(out)
+
+def damage_frame(table: str, profile: str, classes: list[int], root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
+    "For each baseline with an augmented variant: the mean change (points) in per-class test accuracy on `classes` and on the other classes."
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    out, cs = [], set(classes)
+    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
+        if not (ours and ref): continue
+        acc = lambda rs: 100 * np.mean([[c['test_acc'] for c in r['classes']] for r in rs], axis=0)
+        d = acc(ours) - acc(ref); hit = np.isin(np.arange(len(d)), list(cs))
+        out.append(dict(column=col.split(' ')[0], baseline=base, variant=row if ' +' in row else 'GIT (all classes)', n=f'{len(ref)} vs {len(ours)}',
+                        damaged=round(float(d[hit].mean()), 1), others=round(float(d[~hit].mean()), 1), balanced=round(float(d.mean()), 2)))
+    return pd.DataFrame(out, columns=['column', 'baseline', 'variant', 'n', 'damaged', 'others', 'balanced'])
+
+def damage_finding(f: pd.DataFrame, classes: list[int], benchmark: str) -> str:
+    "How often GIT's change was lower on the damaged classes than on the others, from the numbers."
+    if not len(f) or not classes: return 'No comparison with runs on both sides, or no damaged classes.'
+    lower = f.damaged < f.others
+    names = ', '.join(class_name(benchmark, c) for c in classes)
+    return (f'Damaged classes ({len(classes)}): {names}. In {int(lower.sum())} of {len(f)} comparisons GIT\'s change is lower on them than on the other classes '
+            f'(mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points); where GIT raised balanced accuracy ({int((f.balanced > 0).sum())}), '
+            f'the damaged classes changed by {f.damaged[f.balanced > 0].mean():+.1f} on average.' if (f.balanced > 0).any() else
+            f'Damaged classes ({len(classes)}): {names}. In {int(lower.sum())} of {len(f)} comparisons GIT\'s change is lower on them than on the other classes '
+            f'(mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points).')
+
+# %% ../nbs/15_tables.ipynb #4448e0c5
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]

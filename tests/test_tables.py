@@ -36,6 +36,13 @@ def test_late_git_cli_reads_committed_runs():
     assert r.returncode == 0, r.stderr
     assert 'GIT from the switch epoch on (gtsrb):' in r.stdout and 'epoch 24 of 30' in r.stdout and '3 / 3 / 3' in r.stdout, r.stdout
 
+def test_fidelity_cli_reads_committed_measurements():
+    "Does T~ keep the class? The judge's measurements of the gtsrb profile's MUNIT runs, read back without computing."
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--fidelity', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert 'Does T~ keep the class? (gtsrb' in r.stdout and 'With MUNIT after 1,500 iterations' in r.stdout, r.stdout
+    assert r.stdout.count('all images') == 2, r.stdout                   # the 1,500- and 4,500-iteration MUNITs
+
 def _outputs(path):
     nb = nbformat.read(path, as_version=4)
     outs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
@@ -56,6 +63,7 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
         assert 'with resampling (CB RS, RS, DRS): ' in text                             # Table 3 read by schedule group
         assert 'by class size (5 many / 7 medium / 31 few classes)' in text            # and by class-size group
         assert 'GIT delayed to the switch epoch' in text and 'LDAM CB RS (runs 3 / 3 / 3)' in text   # the late-GIT test, 3 runs a side
+        assert 'With MUNIT after 1,500 iterations, the judge labels' in text and 'From 1,500 to 4,500 iterations' in text   # does T~ keep the class?
     assert any('image/png' in o.get('data', {}) for o in outs)
 
 @pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
@@ -71,6 +79,7 @@ def test_paper_chapters_render_before_any_run(nb, tmp_path, monkeypatch):
     if nb == '51_section5':
         assert 'No baseline has both itself and its augmented variant computed' in text
         assert 'No row has both its baseline and a late-GIT run computed' in text
+        assert 'No fidelity measurement is finished for this profile.' in text
 
 def test_gpu_cli_reads_committed_runs():
     "The GPU runs of session 8 (results/gpu): Table 1's GTSRB-LT column and Table 2's all-classes rows, 3 runs a cell."
@@ -92,9 +101,10 @@ def test_gpu_chapters_render_committed_results(nb, tmp_path):
         assert 'LDAM+DRS → LDAM+DRS +GIT: -12.92 → +3.32 (paper +4.14)' in text            # the same T~ under two classifier budgets
         assert "closer to the paper's in 8 of 8 comparisons" in text
         assert 'This profile trains the classifier as the paper did' in text and '(GPU budget;' in text
+        assert "This profile's GIT runs use the `gtsrb` profile's MUNIT run" in text and 'With MUNIT after 1,500 iterations' in text
 
 def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
-    "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, and two workers share one queue."
+    "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, and two workers share one queue."
     tool = [sys.executable, str(ROOT/'tools'/'gpu_runs.py')]
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
     pack = tmp_path/'digits.pkl.xz'
@@ -102,10 +112,11 @@ def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
     check = ("import sys, numpy as np; sys.path.insert(0, 'tools'); import gpu_runs; from invtransfer.data import load_benchmark;"
              f"gpu_runs.use_pack({str(pack)!r}); import invtransfer.tables as T; b, ref = T.bench('digits-lt', 0, ()), load_benchmark('digits-lt', seed=0);"
              "assert (b.train.x == ref.train.x).all() and (b.test.y == ref.test.y).all()\n"
+             "q = [c.seed for c in gpu_runs.queue('smoke', ['table1'], ['ERM', 'CE+DRS'], seed_first=True)]; assert q == [0, 0, 1, 1], q\n"
              "try: T.bench('gtsrb-lt', 0, ())\nexcept FileNotFoundError as e: print('refused:', e)")
     r = subprocess.run([sys.executable, '-c', check], env=env, cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "refused: benchmark ('gtsrb-lt', 0, ()) is not in the pack" in r.stdout, r.stderr + r.stdout
     r = subprocess.run(tool + ['run', str(tmp_path/'res'), '--profile', 'smoke', '--tables', 'table1', '--rows', 'ERM', 'CE+DRS', '--pack', str(pack),
-                               '--procs', '2', '--device', 'cpu'], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+                               '--procs', '2', '--device', 'cpu', '--seed-first'], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and 'exit codes [0, 0]' in r.stdout, r.stderr[-2000:]
     assert len(list((tmp_path/'res'/'sec5').glob('*.json'))) == 4 and r.stdout.count("'computed': 1") == 4, r.stdout   # 2 rows x 2 seeds, each once

@@ -5,7 +5,8 @@ built here from the md5-checked files (`pack`), shipped as one compressed pickle
 reads the benchmark from it instead of from `$INVTRANSFER_DATA` (the only thing this script changes). The
 configurations are those of `invtransfer.tables` (`table_grid`), each run goes through `invtransfer.sweep.run_sweep`,
 and the records are the library's own. Workers take runs from one queue (a claim file per run) and start no run that
-would not finish before `--deadline` seconds, judged from the runs they have finished.
+would not finish before `--deadline` seconds, judged from the runs they have finished. `--seed-first` queues every
+cell's first run before any second run, so a call cut short leaves every cell with as many runs as possible.
 
     python tools/gpu_runs.py pack .devdata/gtsrb-lt.pkl.xz                                    # here, with the data
     python tools/gpu_runs.py run ROOT --profile gpu --tables table1 table2 --pack .devdata/gtsrb-lt.pkl.xz --procs 15   # there
@@ -32,21 +33,21 @@ def use_pack(path: Path):
         return packed[k]
     T.bench = bench
 
-def queue(profile: str, tables: list, rows=None) -> list:
-    "The classifier runs of the tables under `profile`, table by table (their MUNIT runs must already be in the root)."
+def queue(profile: str, tables: list, rows=None, seed_first=False) -> list:
+    "The classifier runs of the tables under `profile`, table by table, or seed by seed (their MUNIT runs must already be in the root)."
     from invtransfer.tables import table_grid, Sec5Config
     out = {}
     for t in tables:
         for c in table_grid(t, profile, rows=rows):
             if isinstance(c, Sec5Config): out.setdefault(c.key, c)
-    return list(out.values())
+    return sorted(out.values(), key=lambda c: c.seed) if seed_first else list(out.values())   # seed_first: every cell gets n = 1, then 2, ...
 
 def worker(a):
     from invtransfer.sweep import run_sweep
     use_pack(a.pack)
     root, end, took = Path(a.root), a.t0 + a.deadline, []
     claims = root/'.claims'/f'{a.t0:.0f}'; claims.mkdir(parents=True, exist_ok=True)   # one queue per call: a rerun retries what a killed call left
-    for c in queue(a.profile, a.tables, a.rows):
+    for c in queue(a.profile, a.tables, a.rows, a.seed_first):
         if took and time.time() + 1.1 * max(took) > end: break
         try: os.close(os.open(claims/c.key, os.O_CREAT | os.O_EXCL))
         except FileExistsError: continue
@@ -56,7 +57,7 @@ def worker(a):
 def run(a):
     t0 = time.time()
     args = [sys.executable, __file__, 'worker', a.root, '--profile', a.profile, '--pack', a.pack, '--deadline', str(a.deadline), '--device', a.device,
-            '--t0', str(t0), '--tables', *a.tables] + (['--rows', *a.rows] if a.rows else [])
+            '--t0', str(t0), '--tables', *a.tables] + (['--rows', *a.rows] if a.rows else []) + (['--seed-first'] if a.seed_first else [])
     ps = [subprocess.Popen(args + ['--i', str(i)], env={**os.environ, 'OMP_NUM_THREADS': '1'}) for i in range(a.procs)]
     rc = [p.wait() for p in ps]
     print(f'{a.procs} processes: exit codes {rc}, {time.time() - t0:.0f} s', flush=True)
@@ -66,7 +67,7 @@ if __name__ == '__main__':
     ap.add_argument('cmd', choices=['pack', 'run', 'worker'])
     ap.add_argument('root')
     ap.add_argument('--pack'); ap.add_argument('--profile', default='gpu'); ap.add_argument('--benchmark', default='gtsrb-lt'); ap.add_argument('--tables', nargs='+', default=['table1'])
-    ap.add_argument('--rows', nargs='+')
+    ap.add_argument('--rows', nargs='+'); ap.add_argument('--seed-first', action='store_true', help='queue every cell\'s first seed, then every second, ...')
     ap.add_argument('--procs', type=int, default=8); ap.add_argument('--deadline', type=float, default=540)
     ap.add_argument('--t0', type=float); ap.add_argument('--i', type=int); ap.add_argument('--device', default='cuda')
     a = ap.parse_args()
