@@ -846,10 +846,7 @@ def _print_fidelity(a) -> int:
     print(f'\nDoes T~ keep the class? ({a.profile}, {root}):'); print(f.to_string(index=False) if len(f) else '')
     print(fidelity_finding(f, cfgs, root)); return 0
 
-# %% ../nbs/15_tables.ipynb #2cb02c18
-if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
-
-# %% ../nbs/15_tables.ipynb #a32ac5ef
+# %% ../nbs/15_tables.ipynb #0c5b8888
 @dataclass(frozen=True)
 class JudgeConfig:
     "A classifier trained on labelled images that no training image of the benchmark comes from (`judge_pool`)."
@@ -908,7 +905,7 @@ def fidelity_paths(cfg: FidelityConfig, root: Path | None = None) -> dict:
     jk = cfg.judge.key if cfg.judge_sees is None else config_hash({'judge': config_dict(cfg.judge), 'munit': cfg.munit.key, 'sees': cfg.judge_sees})
     return {'json': d/f'{cfg.key}.json', 'npz': d/f'{cfg.key}.npz', 'judge': d/'judges'/f'{jk}.pt', 'ckpt': d/'judges'/f'{jk}.ckpt.pt'}
 
-# %% ../nbs/15_tables.ipynb #0434e4ae
+# %% ../nbs/15_tables.ipynb #a32ac5ef
 def _tilde(cfg: FidelityConfig, device: str, root):
     "The T~ under test (trained first if it is not in the cache) and its MUNIT record."
     rec = run_munit(cfg.munit, device=device, root=root)
@@ -996,7 +993,7 @@ def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None 
     atomic_write_json(paths['json'], rec)
     return rec
 
-# %% ../nbs/15_tables.ipynb #eeaaff00
+# %% ../nbs/15_tables.ipynb #7903c74f
 FIDELITY_JUDGE = {'smoke': dict(epochs=30, batch_size=32)}   # the digits' validation split has 259 images (judge test accuracy 93.6 %); others: JudgeConfig's defaults
 FIDELITY_LONGER = {'gtsrb': (4500,)}    # extra MUNIT iteration counts measured beside the profile's own
 FIDELITY_SHARED = {'gpu': 'gtsrb'}      # profiles whose GIT uses another profile's MUNIT run
@@ -1047,8 +1044,7 @@ def fidelity_frame(cfgs: list[FidelityConfig], root: Path | None = None) -> pd.D
 def _judge_text(cfg: FidelityConfig, rec: dict) -> str:
     j, acc = rec['judge'], 100 * rec['judge']['balanced_test_acc']
     if cfg.judge_sees == 'samples':
-        return (f'A second judge, trained on one T~ sample of each of the same {j["pool"]:,} images (so used to how T~ draws), '
-                f'scores {acc:.1f} % balanced accuracy on T~ samples of the test set.')
+        return f'A second kind of judge is trained for each MUNIT on one T~ sample of each of the same {j["pool"]:,} images, so it is used to how that T~ draws.'
     return (f'The judge ({cfg.judge.arch}, {cfg.judge.epochs} epochs on {j["pool"]:,} images no training image comes from) '
             f'scores {acc:.1f} % balanced accuracy on the test set.')
 
@@ -1062,7 +1058,8 @@ def fidelity_finding(f: pd.DataFrame, cfgs: list[FidelityConfig], root: Path | N
         g = f[(f['judge trained on'] == JUDGE_LABEL[cfg.judge_sees]) & (f['MUNIT iterations'] == rec['munit_iterations'])].set_index('group')
         a, im = g.loc['all classes'], g.loc['all images']
         by = ', '.join(f'{k} {g.loc[k, "T~ sample"]:.1f}' for k in ('many', 'medium', 'few') if k in g.index)
-        lines.append(f'With MUNIT after {rec["munit_iterations"]:,} iterations it labels {a["original"]:.1f} % of the training images correctly (class mean), '
+        own = f' its judge scores {100 * rec["judge"]["balanced_test_acc"]:.1f} % balanced accuracy on T~ samples of the test set and' if cfg.judge_sees == 'samples' else ''
+        lines.append(f'With MUNIT after {rec["munit_iterations"]:,} iterations{own} it labels {a["original"]:.1f} % of the training images correctly (class mean), '
                      f'{a["reconstruction"]:.1f} % of their reconstructions and {a["T~ sample"]:.1f} % of their T~ samples ({by} by class size); '
                      f'over images, as instance-balanced sampling draws them, {im["original"]:.1f} / {im["reconstruction"]:.1f} / {im["T~ sample"]:.1f} %.'
                      + (f' So GIT on all classes (p = {p}), drawing images that way, fills about {p * (100 - im["T~ sample"]):.0f} % of each batch with samples'
@@ -1099,7 +1096,7 @@ def plot_fidelity(cfg: FidelityConfig, root: Path | None = None):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/15_tables.ipynb #6b698893
+# %% ../nbs/15_tables.ipynb #f0dd7cba
 def damaged_classes(rec: dict, share: float = 0.5) -> list[int]:
     "The classes in the judge's largest confusions on T~ samples, taken largest first until they make up `share` of its wrong labels."
     off = np.asarray(rec['sample_confusion']); off = off - np.diag(np.diag(off))
@@ -1134,7 +1131,7 @@ def damage_finding(f: pd.DataFrame, classes: list[int], benchmark: str) -> str:
             f'Damaged classes ({len(classes)}): {names}. In {int(lower.sum())} of {len(f)} comparisons GIT\'s change is lower on them than on the other classes '
             f'(mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points).')
 
-# %% ../nbs/15_tables.ipynb #4448e0c5
+# %% ../nbs/15_tables.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
@@ -1173,3 +1170,6 @@ def plot_per_class(frame: pd.DataFrame, title: str):
     ax.set_xscale('log'); ax.set_xlabel('training examples of the class'); ax.set_ylabel('test accuracy of the class')
     ax.set_title(title, fontsize=9); ax.legend(fontsize=7); fig.tight_layout()
     return fig
+
+# %% ../nbs/15_tables.ipynb #5856f859
+if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())

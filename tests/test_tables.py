@@ -40,8 +40,8 @@ def test_fidelity_cli_reads_committed_measurements():
     "Does T~ keep the class? The judge's measurements of the gtsrb profile's MUNIT runs, read back without computing."
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--fidelity', '--no-compute')
     assert r.returncode == 0, r.stderr
-    assert 'Does T~ keep the class? (gtsrb' in r.stdout and 'With MUNIT after 1,500 iterations' in r.stdout, r.stdout
-    assert r.stdout.count('all images') == 2, r.stdout                   # the 1,500- and 4,500-iteration MUNITs
+    assert 'Does T~ keep the class? (gtsrb' in r.stdout and 'With MUNIT after 1,500 iterations it labels 91.1 %' in r.stdout, r.stdout
+    assert r.stdout.count('all images') == 4, r.stdout                   # the 1,500- and 4,500-iteration MUNITs, each by both judges
 
 def _outputs(path):
     nb = nbformat.read(path, as_version=4)
@@ -63,7 +63,8 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
         assert 'with resampling (CB RS, RS, DRS): ' in text                             # Table 3 read by schedule group
         assert 'by class size (5 many / 7 medium / 31 few classes)' in text            # and by class-size group
         assert 'GIT delayed to the switch epoch' in text and 'LDAM CB RS (runs 3 / 3 / 3)' in text   # the late-GIT test, 3 runs a side
-        assert 'With MUNIT after 1,500 iterations, the judge labels' in text and 'From 1,500 to 4,500 iterations' in text   # does T~ keep the class?
+        assert 'With MUNIT after 1,500 iterations it labels 91.1 % of the training images' in text and 'Judged on T~ samples: from 1,500 to 4,500 MUNIT' in text   # does T~ keep the class?
+        assert 'Damaged classes (4): speed limit 30, speed limit 50, speed limit 70, speed limit 80.' in text and 'Reading the third test.' in text
     assert any('image/png' in o.get('data', {}) for o in outs)
 
 @pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
@@ -102,6 +103,7 @@ def test_gpu_chapters_render_committed_results(nb, tmp_path):
         assert "closer to the paper's in 8 of 8 comparisons" in text
         assert 'This profile trains the classifier as the paper did' in text and '(GPU budget;' in text
         assert "This profile's GIT runs use the `gtsrb` profile's MUNIT run" in text and 'With MUNIT after 1,500 iterations' in text
+        assert 'lower on the damaged classes than on the others in 7 of 8 comparisons' in text
 
 def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
     "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, and two workers share one queue."
