@@ -963,30 +963,29 @@ def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None 
     try:
         judge, jrec = train_judge(cfg, device, root)
         tilde, mrec = _tilde(cfg, device, root)
-        torch.set_grad_enabled(False)
-        b = bench(cfg.judge.benchmark, cfg.judge.data_seed, cfg.judge.data)
-        g = torch.Generator().manual_seed(int(rng_for(cfg.judge.seed, 'fidelity', cfg.munit.key).integers(2**63)))
-        guess = lambda x: judge(x).argmax(1).cpu()
-        orig, recon, samples = [], [], []
-        for i in range(0, len(b.train.y), batch):
-            x = to_tensor(b.train.x[i:i + batch]).to(device)
-            orig.append(guess(x)); recon.append(guess(_reconstruct(tilde, x)))
-            samples.append(torch.stack([guess(tilde(x, g)) for _ in range(cfg.draws)], 1))
-        y = torch.as_tensor(b.train.y)
-        conf = np.zeros((b.num_classes, b.num_classes), np.int64)   # true class x the judge's label, over the T~ samples
-        np.add.at(conf, (np.repeat(b.train.y, cfg.draws), torch.cat(samples).numpy().ravel()), 1)
-        hit = {'original': torch.cat(orig) == y, 'reconstruction': torch.cat(recon) == y, 'sample': torch.cat(samples) == y[:, None]}
-        classes = [{'class': c, 'size': int(b.counts[c]), **{k: float(v[y == c].float().mean()) for k, v in hit.items()}}
-                   for c in range(b.num_classes) if b.counts[c]]
-        order = np.argsort(-b.counts, kind='stable'); rows = np.concatenate([order[:4], order[b.counts[order] > 0][-4:]])
-        first = np.array([np.flatnonzero(b.train.y == c)[0] for c in rows])
-        x = to_tensor(b.train.x[first]).to(device)
-        shown = torch.stack([tilde(x, g) for _ in range(6)], 1)   # (rows, 6, C, H, W)
-        grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(_reconstruct(tilde, x)),
-                    samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
+        with torch.no_grad():
+            b = bench(cfg.judge.benchmark, cfg.judge.data_seed, cfg.judge.data)
+            g = torch.Generator().manual_seed(int(rng_for(cfg.judge.seed, 'fidelity', cfg.munit.key).integers(2**63)))
+            guess = lambda x: judge(x).argmax(1).cpu()
+            orig, recon, samples = [], [], []
+            for i in range(0, len(b.train.y), batch):
+                x = to_tensor(b.train.x[i:i + batch]).to(device)
+                orig.append(guess(x)); recon.append(guess(_reconstruct(tilde, x)))
+                samples.append(torch.stack([guess(tilde(x, g)) for _ in range(cfg.draws)], 1))
+            y = torch.as_tensor(b.train.y)
+            conf = np.zeros((b.num_classes, b.num_classes), np.int64)   # true class x the judge's label, over the T~ samples
+            np.add.at(conf, (np.repeat(b.train.y, cfg.draws), torch.cat(samples).numpy().ravel()), 1)
+            hit = {'original': torch.cat(orig) == y, 'reconstruction': torch.cat(recon) == y, 'sample': torch.cat(samples) == y[:, None]}
+            classes = [{'class': c, 'size': int(b.counts[c]), **{k: float(v[y == c].float().mean()) for k, v in hit.items()}}
+                       for c in range(b.num_classes) if b.counts[c]]
+            order = np.argsort(-b.counts, kind='stable'); rows = np.concatenate([order[:4], order[b.counts[order] > 0][-4:]])
+            first = np.array([np.flatnonzero(b.train.y == c)[0] for c in rows])
+            x = to_tensor(b.train.x[first]).to(device)
+            shown = torch.stack([tilde(x, g) for _ in range(6)], 1)   # (rows, 6, C, H, W)
+            grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(_reconstruct(tilde, x)),
+                        samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
     except Exception as e:
         atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}); raise
-    finally: torch.set_grad_enabled(True)
     atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **grid))
     rec.update(status='ok', judge=jrec, munit_iterations=cfg.munit.munit.iterations, munit_recon_x=mrec['log'][-1]['recon_x'],
                classes=classes, sample_confusion=conf.tolist(), wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
@@ -1123,13 +1122,10 @@ def damage_frame(table: str, profile: str, classes: list[int], root: Path | None
 def damage_finding(f: pd.DataFrame, classes: list[int], benchmark: str) -> str:
     "How often GIT's change was lower on the damaged classes than on the others, from the numbers."
     if not len(f) or not classes: return 'No comparison with runs on both sides, or no damaged classes.'
-    lower = f.damaged < f.others
-    names = ', '.join(class_name(benchmark, c) for c in classes)
-    return (f'Damaged classes ({len(classes)}): {names}. In {int(lower.sum())} of {len(f)} comparisons GIT\'s change is lower on them than on the other classes '
-            f'(mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points); where GIT raised balanced accuracy ({int((f.balanced > 0).sum())}), '
-            f'the damaged classes changed by {f.damaged[f.balanced > 0].mean():+.1f} on average.' if (f.balanced > 0).any() else
-            f'Damaged classes ({len(classes)}): {names}. In {int(lower.sum())} of {len(f)} comparisons GIT\'s change is lower on them than on the other classes '
-            f'(mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points).')
+    lower, up = f.damaged < f.others, f.balanced > 0
+    text = (f'Damaged classes ({len(classes)}): {", ".join(class_name(benchmark, c) for c in classes)}. In {int(lower.sum())} of {len(f)} comparisons '
+            f'GIT\'s change is lower on them than on the other classes (mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points)')
+    return text + (f'; where GIT raised balanced accuracy ({int(up.sum())}), the damaged classes changed by {f.damaged[up].mean():+.1f} on average.' if up.any() else '.')
 
 # %% ../nbs/15_tables.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
