@@ -27,14 +27,15 @@ import invtransfer.benchmarks   # registers the benchmarks users download
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
            'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'RESAMPLING',
            'SIZE_GROUPS', 'LATE_GIT_ROWS', 'FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES',
-           'JUDGE_LABEL', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint',
-           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming',
-           'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid', 'table_frame', 'show_table',
-           'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group', 'size_group_frame',
-           'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding', 'scale_frame',
-           'scale_finding', 'parse_args', 'main', 'JudgeConfig', 'FidelityConfig', 'judge_pool', 'fidelity_paths',
-           'train_judge', 'run_fidelity', 'class_name', 'top_confusions', 'fidelity_configs', 'fidelity_root',
-           'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame', 'damage_finding',
+           'JUDGE_LABEL', 'DOSE_ROWS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path',
+           'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
+           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
+           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group',
+           'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding',
+           'scale_frame', 'scale_finding', 'parse_args', 'main', 'JudgeConfig', 'FidelityConfig', 'judge_pool',
+           'fidelity_paths', 'train_judge', 'run_fidelity', 'class_name', 'top_confusions', 'fidelity_configs',
+           'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame',
+           'damage_finding', 'longer_iterations', 'longer_munit', 'dose_grid', 'dose_frame', 'dose_finding',
            'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
@@ -713,53 +714,66 @@ def _late_cells(profile, n, rows):
         cs = [cell_config('table3', row, 'gtsrb-lt with GIT', profile, s) for s in range(n)]
         if not isinstance(cs[0], str): yield row, cs
 
-def late_git_grid(profile: str, seeds: int | None = None, rows=LATE_GIT_ROWS) -> list:
-    "The late-GIT runs (MUNIT runs first) for `rows` of Table 3 under `profile`; their baselines are Table 3's own runs."
+def _variant_grid(profile, seeds, rows, make) -> list:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    cfgs = [late_git(c) for _, cs in _late_cells(profile, n, rows) for c in cs]
+    cfgs = [make(c) for _, cs in _late_cells(profile, n, rows) for c in cs]
     return list({c.munit_run.key: c.munit_run for c in cfgs}.values()) + cfgs
 
-def late_git_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=LATE_GIT_ROWS) -> pd.DataFrame:
-    "Per row: balanced accuracy without GIT, with the paper's GIT, with late GIT; late GIT's change against both; few-shot means."
+def late_git_grid(profile: str, seeds: int | None = None, rows=LATE_GIT_ROWS) -> list:
+    "The late-GIT runs (MUNIT runs first) for `rows` of Table 3 under `profile`; their baselines are Table 3's own runs."
+    return _variant_grid(profile, seeds, rows, late_git)
+
+def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=()) -> pd.DataFrame:
+    "Per row of Table 3: balanced accuracy without GIT, with GIT, with `make`'s variant of the GIT run (`name`); the variant's change against both; few-shot means and means over `classes`."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    ok = lambda cfgs: [r for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+    acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
     out = []
     for row, cs in _late_cells(profile, n, rows):
         ref, _ = _runs('table3', row, 'gtsrb-lt without GIT', profile, n, root)
-        ok = lambda cfgs: [r for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
-        early, late = ok(cs), ok(map(late_git, cs))
-        if not (ref and late): continue
-        acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
-        rec = dict(benchmark=cs[0].benchmark, baseline=row, start=f'epoch {cs[0].switch_epoch} of {cs[0].epochs}',
-                   n=f'{len(ref)} / {len(early)} / {len(late)}', without=round(np.mean(acc(ref)), 2),
-                   git=round(np.mean(acc(early)), 2) if early else None, late=round(np.mean(acc(late)), 2))
-        for name, other in (('vs without', ref), ('vs git', early)):
+        early, var = ok(cs), ok(map(make, cs))
+        if not (ref and var): continue
+        rec = dict(benchmark=cs[0].benchmark, baseline=row, **extra(cs[0]), n=f'{len(ref)} / {len(early)} / {len(var)}',
+                   without=round(np.mean(acc(ref)), 2), git=round(np.mean(acc(early)), 2) if early else None, **{name: round(np.mean(acc(var)), 2)})
+        for k, other in (('vs without', ref), ('vs git', early)):
             if not other: continue
-            d, lo, hi = welch(acc(other), acc(late))
-            rec[f'late {name}'] = round(d, 2); rec[f'ci95 {name}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
-        for name, rs in (('without', ref), ('git', early), ('late', late)):
-            if rs and 'few' in (g := _group_acc(rs)[0]): rec[f'few {name}'] = round(g['few'], 1)
+            d, lo, hi = welch(acc(other), acc(var))
+            rec[f'{name} {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
+        for k, rs in (('without', ref), ('git', early), (name, var)):
+            if rs and 'few' in (g := _group_acc(rs)[0]): rec[f'few {k}'] = round(g['few'], 1)
+            if rs and len(classes): rec[f'damaged {k}'] = round(100 * np.mean([c['test_acc'] for r in rs for c in r['classes'] if c['class'] in set(classes)]), 1)
         out.append(rec)
     return pd.DataFrame(out)
 
-def late_git_finding(f: pd.DataFrame) -> str:
-    "What moving GIT's start did, row by row and on average, from the numbers."
-    if not len(f): return 'No row has both its baseline and a late-GIT run computed on this profile.'
+def _variant_finding(f: pd.DataFrame, name: str, git: str, var, short: str, var_mean: str) -> str:
+    "Row by row, then averaged where GIT lowered accuracy and where it did not: the variant `name` of a GIT run against the baseline and GIT."
     has = lambda r, k: k in r and not pd.isna(r[k])
     lines = []
     for r in f.to_dict('records'):
         t = f'{r["baseline"]} (runs {r["n"]}): {r["without"]:.2f} without GIT'
-        if has(r, 'git'): t += f', {r["git"]:.2f} with GIT from the first epoch'
-        t += f', {r["late"]:.2f} with GIT from {r["start"]}; late GIT against none {r["late vs without"]:+.2f} {r["ci95 vs without"]}'
-        if has(r, 'late vs git'): t += f', against GIT from the first epoch {r["late vs git"]:+.2f} {r["ci95 vs git"]}'
-        if all(has(r, f'few {k}') for k in ('without', 'git', 'late')):
-            t += f'; few-shot classes {r["few without"]:.1f} / {r["few git"]:.1f} / {r["few late"]:.1f}'
+        if has(r, 'git'): t += f', {r["git"]:.2f} with {git}'
+        t += f', {r[name]:.2f} with {var(r)}; {short} against none {r[f"{name} vs without"]:+.2f} {r["ci95 vs without"]}'
+        if has(r, f'{name} vs git'): t += f', against {git} {r[f"{name} vs git"]:+.2f} {r["ci95 vs git"]}'
+        for g, label in (('few', 'few-shot classes'), ('damaged', 'damaged classes')):
+            if all(has(r, f'{g} {k}') for k in ('without', 'git', name)):
+                t += f'; {label} {r[f"{g} without"]:.1f} / {r[f"{g} git"]:.1f} / {r[f"{g} {name}"]:.1f}'
         lines.append(t + '.')
     both = f[f.git.notna()] if 'git' in f else f.iloc[:0]
     lost = both.git < both.without   # descriptive split by what the paper's GIT did here, not a test
-    mean = ' '.join(f'Where GIT from the first epoch {name} ({int(m.sum())} row(s)), it changed balanced accuracy by {(both.git - both.without)[m].mean():+.2f} points'
-                    f' on average, and GIT from the switch by {(both.late - both.without)[m].mean():+.2f}.'
-                    for m, name in ((lost, 'lowered accuracy'), (~lost, 'did not')) if m.any())
-    return _head('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): ' + ' '.join(lines) + (' ' + mean if mean else '')
+    mean = ' '.join(f'Where {git} {what} ({int(m.sum())} row(s)), it changed balanced accuracy by {(both.git - both.without)[m].mean():+.2f} points'
+                    f' on average, and {var_mean} by {(both[name] - both.without)[m].mean():+.2f}.'
+                    for m, what in ((lost, 'lowered accuracy'), (~lost, 'did not')) if m.any())
+    return ' '.join(lines) + (' ' + mean if mean else '')
+
+def late_git_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=LATE_GIT_ROWS) -> pd.DataFrame:
+    "Per row: balanced accuracy without GIT, with the paper's GIT, with late GIT; late GIT's change against both; few-shot means."
+    return _variant_frame(profile, root, seeds, rows, late_git, 'late', lambda c: dict(start=f'epoch {c.switch_epoch} of {c.epochs}'))
+
+def late_git_finding(f: pd.DataFrame) -> str:
+    "What moving GIT's start did, row by row and on average, from the numbers."
+    if not len(f): return 'No row has both its baseline and a late-GIT run computed on this profile.'
+    return (_head('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): '
+            + _variant_finding(f, 'late', 'GIT from the first epoch', lambda r: f'GIT from {r["start"]}', 'late GIT', 'GIT from the switch'))
 
 # %% ../nbs/15_tables.ipynb #d8fa7d4f
 def _epochs(profile: str) -> int: return sec5_config(profile, next(iter(BENCH_PROFILES.get(profile).recipes)), 'ce', 'drs').epochs
@@ -802,6 +816,7 @@ def parse_args(argv=None):
     p.add_argument('--no-compute', action='store_true', help='only print what is in the results folder')
     p.add_argument('--late-git', action='store_true', help=f"also GIT from the switch epoch on, for {', '.join(LATE_GIT_ROWS)} (a test of one mechanism)")
     p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
+    p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the Table 3 rows in DOSE_ROWS")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -815,6 +830,7 @@ def main(argv=None) -> int:
         root = Path(a.results) if a.results else results_root()/a.profile
         cfgs = {c.key: c for t in a.tables for c in table_grid(t, a.profile, a.seeds, a.rows)}
         if a.late_git: cfgs.update({c.key: c for c in late_git_grid(a.profile, a.seeds)})
+        if a.longer_munit: cfgs.update({c.key: c for c in dose_grid(a.profile, a.seeds)})
         cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
         if not a.no_compute:
@@ -827,6 +843,9 @@ def main(argv=None) -> int:
     if a.late_git:
         f = late_git_frame(a.profile, root, a.seeds)
         print(f'\nGIT from the switch epoch on ({a.profile}):'); print(f.to_string(index=False) if len(f) else late_git_finding(f))
+    if a.longer_munit:
+        f = dose_frame(a.profile, root, a.seeds)
+        print(f'\nGIT with a longer-trained MUNIT ({a.profile}):'); print(f.to_string(index=False) if len(f) else dose_finding(f))
     if a.no_compute:
         have = sum(bool((r := load_any(c, root)) and r['status'] == 'ok') for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
@@ -1126,6 +1145,41 @@ def damage_finding(f: pd.DataFrame, classes: list[int], benchmark: str) -> str:
     text = (f'Damaged classes ({len(classes)}): {", ".join(class_name(benchmark, c) for c in classes)}. In {int(lower.sum())} of {len(f)} comparisons '
             f'GIT\'s change is lower on them than on the other classes (mean {f.damaged.mean():+.1f} against {f.others.mean():+.1f} points)')
     return text + (f'; where GIT raised balanced accuracy ({int(up.sum())}), the damaged classes changed by {f.damaged[up].mean():+.1f} on average.' if up.any() else '.')
+
+# %% ../nbs/15_tables.ipynb #d05e0a02
+DOSE_ROWS = ('LDAM None', 'LDAM DRW', 'LDAM DRS', 'CE DRS')   # GIT on all classes: LDAM where it cost most on gtsrb, CE DRS where it gained
+
+def longer_iterations(profile: str) -> tuple:
+    "The longer MUNIT trainings measured beside a profile's own (those of the profile whose MUNIT it shares)."
+    return FIDELITY_LONGER.get(FIDELITY_SHARED.get(profile, profile), ())
+
+def longer_munit(cfg: Sec5Config, iterations: int) -> Sec5Config:
+    "The same GIT run with T~ from a MUNIT trained for `iterations` (grids every third of the way, as in the fidelity test)."
+    if cfg.munit is None: raise ValueError(f'{cfg.label} has no MUNIT to train longer')
+    return replace(cfg, munit=replace(cfg.munit, iterations=iterations, snapshot_every=iterations // 3)).validate()
+
+def _dose(profile, iterations):
+    its = longer_iterations(profile) if iterations is None else (iterations,)
+    return its[0] if its else None
+
+def dose_grid(profile: str, seeds: int | None = None, rows=DOSE_ROWS, iterations: int | None = None) -> list:
+    "The GIT runs of `rows` with the longer MUNIT (its run first); their baselines and GIT runs on the profile's T~ are Table 3's own."
+    if (it := _dose(profile, iterations)) is None: return []
+    return _variant_grid(profile, seeds, rows, lambda c: longer_munit(c, it))
+
+def dose_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=DOSE_ROWS, iterations: int | None = None,
+               classes=()) -> pd.DataFrame:
+    "Per row: balanced accuracy without GIT, with GIT on the profile's T~ and on the longer-trained one; its change against both; few-shot and `classes` means."
+    if (it := _dose(profile, iterations)) is None: return pd.DataFrame()
+    return _variant_frame(profile, root, seeds, rows, lambda c: longer_munit(c, it), 'longer',
+                          lambda c: dict(munit=f'{c.munit.iterations:,} → {it:,}'), classes)
+
+def dose_finding(f: pd.DataFrame) -> str:
+    "What the longer-trained T~ did to GIT, row by row and on average, from the numbers."
+    if not len(f): return 'No row has both its baseline and a GIT run on a longer-trained MUNIT on this profile.'
+    a, b = f.munit.iloc[0].split(' → ')
+    text = _variant_finding(f, 'longer', f'GIT on the {a}-iteration T~', lambda r: f'GIT on the {b}-iteration T~', 'the longer MUNIT', f'GIT on the {b}-iteration T~')
+    return _head('gtsrb-lt', f) + f', GIT with T~ from MUNIT trained for {b} instead of {a} iterations (Welch 95 % intervals): ' + text
 
 # %% ../nbs/15_tables.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:

@@ -106,7 +106,7 @@ def test_gpu_chapters_render_committed_results(nb, tmp_path):
         assert 'lower on the damaged classes than on the others in 7 of 8 comparisons' in text
 
 def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
-    "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, and two workers share one queue."
+    "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, --extra adds the late-GIT and longer-MUNIT runs with their MUNITs, and two workers share one queue."
     tool = [sys.executable, str(ROOT/'tools'/'gpu_runs.py')]
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
     pack = tmp_path/'digits.pkl.xz'
@@ -115,6 +115,8 @@ def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
              f"gpu_runs.use_pack({str(pack)!r}); import invtransfer.tables as T; b, ref = T.bench('digits-lt', 0, ()), load_benchmark('digits-lt', seed=0);"
              "assert (b.train.x == ref.train.x).all() and (b.test.y == ref.test.y).all()\n"
              "q = [c.seed for c in gpu_runs.queue('smoke', ['table1'], ['ERM', 'CE+DRS'], seed_first=True)]; assert q == [0, 0, 1, 1], q\n"
+             "e = gpu_runs.queue('gpu', ['table3'], ['LDAM None'], extras=['late-git', 'longer-munit']); assert len(e) == 4 * 3, len(e)\n"
+             "assert sorted(m.munit.iterations for m in gpu_runs.munit_runs(e)) == [1500, 4500] and {c.epochs for c in e} == {200}\n"
              "try: T.bench('gtsrb-lt', 0, ())\nexcept FileNotFoundError as e: print('refused:', e)")
     r = subprocess.run([sys.executable, '-c', check], env=env, cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "refused: benchmark ('gtsrb-lt', 0, ()) is not in the pack" in r.stdout, r.stderr + r.stdout
