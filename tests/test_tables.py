@@ -36,6 +36,13 @@ def test_late_git_cli_reads_committed_runs():
     assert r.returncode == 0, r.stderr
     assert 'GIT from the switch epoch on (gtsrb):' in r.stdout and 'epoch 24 of 30' in r.stdout and '3 / 3 / 3' in r.stdout, r.stdout
 
+def test_longer_munit_cli_reads_committed_runs():
+    "The fourth test: GIT on the 4,500-iteration MUNIT beside the baseline and GIT on the 1,500-iteration one, read back without computing."
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table3', '--rows', 'LDAM None', '--longer-munit', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert 'GIT with a longer-trained MUNIT (gtsrb):' in r.stdout and '1,500 → 4,500' in r.stdout and r.stdout.count('3 / 3 / 2') == 4, r.stdout
+    assert '20 runs: 16 in the cache, 4 not computed' in r.stdout, r.stdout   # Table 3's LDAM None (its MUNIT, 3 + 3 runs), the test's MUNIT and 4 rows x 2 of 3 runs
+
 def test_fidelity_cli_reads_committed_measurements():
     "Does T~ keep the class? The judge's measurements of the gtsrb profile's MUNIT runs, read back without computing."
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--fidelity', '--no-compute')
@@ -65,6 +72,8 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
         assert 'GIT delayed to the switch epoch' in text and 'LDAM CB RS (runs 3 / 3 / 3)' in text   # the late-GIT test, 3 runs a side
         assert 'With MUNIT after 1,500 iterations it labels 91.1 % of the training images' in text and 'Judged on T~ samples: from 1,500 to 4,500 MUNIT' in text   # does T~ keep the class?
         assert 'Damaged classes (4): speed limit 30, speed limit 50, speed limit 70, speed limit 80.' in text and 'Reading the third test.' in text
+        assert 'GIT with T~ from MUNIT trained for 4,500 instead of 1,500 iterations' in text and 'The fourth test, below, trains GIT classifiers with it' in text
+        assert 'CE DRS (runs 3 / 3 / 2)' in text and 'damaged classes ' in text and 'Reading the fourth test.' in text   # GIT on the longer-trained MUNIT, 2 runs
     assert any('image/png' in o.get('data', {}) for o in outs)
 
 @pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
@@ -104,6 +113,7 @@ def test_gpu_chapters_render_committed_results(nb, tmp_path):
         assert 'This profile trains the classifier as the paper did' in text and '(GPU budget;' in text
         assert "This profile's GIT runs use the `gtsrb` profile's MUNIT run" in text and 'With MUNIT after 1,500 iterations' in text
         assert 'lower on the damaged classes than on the others in 7 of 8 comparisons' in text
+        assert 'No GIT classifier was trained with the longer MUNIT on this profile' in text and '(not computed: GPU budget)' in text
 
 def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
     "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, --extra adds the late-GIT and longer-MUNIT runs with their MUNITs, and two workers share one queue."
