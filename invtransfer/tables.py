@@ -27,15 +27,16 @@ import invtransfer.benchmarks   # registers the benchmarks users download
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_K', 'PAPER_RECIPES', 'PAPER_MUNIT_ITERATIONS',
            'PAPER_MUNIT_SNAPSHOTS', 'BENCH_PROFILES', 'COLUMNS', 'PAPER', 'STAND_INS', 'NOT_HERE', 'RESAMPLING',
            'SIZE_GROUPS', 'LATE_GIT_ROWS', 'FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES',
-           'JUDGE_LABEL', 'DOSE_ROWS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config', 'sec5_path',
-           'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
-           'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row', 'cell_config', 'table_grid',
-           'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding', 'size_group',
-           'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid', 'late_git_frame', 'late_git_finding',
-           'scale_frame', 'scale_finding', 'parse_args', 'main', 'JudgeConfig', 'FidelityConfig', 'judge_pool',
-           'fidelity_paths', 'train_judge', 'run_fidelity', 'class_name', 'top_confusions', 'fidelity_configs',
-           'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame',
-           'damage_finding', 'longer_iterations', 'longer_munit', 'dose_grid', 'dose_frame', 'dose_finding',
+           'JUDGE_LABEL', 'DOSE_ROWS', 'DOSE_K_ROWS', 'DOSE_TABLES', 'CUTOFF_BASES', 'bench', 'BenchMunitRun',
+           'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop',
+           'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row',
+           'cell_config', 'table_grid', 'table_frame', 'show_table', 'welch', 'gain_frame', 'finding',
+           'resampling_finding', 'size_group', 'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid',
+           'late_git_frame', 'late_git_finding', 'scale_frame', 'scale_finding', 'parse_args', 'main', 'JudgeConfig',
+           'FidelityConfig', 'judge_pool', 'fidelity_paths', 'train_judge', 'run_fidelity', 'class_name',
+           'top_confusions', 'fidelity_configs', 'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity',
+           'damaged_classes', 'damage_frame', 'damage_finding', 'longer_iterations', 'longer_munit', 'dose_grid',
+           'dose_frame', 'dose_finding', 'dose_pairs', 'pairs_finding', 'cutoff_grid', 'cutoff_frame', 'cutoff_finding',
            'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/15_tables.ipynb #d46cb95c
@@ -709,31 +710,38 @@ def late_git(cfg: Sec5Config) -> Sec5Config:
     if cfg.git is None: raise ValueError(f'{cfg.label} has no GIT to delay')
     return replace(cfg, git=replace(cfg.git, start_epoch=cfg.switch_epoch).validate()).validate()
 
-def _late_cells(profile, n, rows):
+def _pair(table: str, row: str) -> tuple:
+    "The GTSRB-LT cells (row, column) of a GIT run and of its baseline: Table 3's two columns, or Table 1's row without ' +GIT'."
+    if table == 'table1': return (row, 'gtsrb-lt'), (row.removesuffix(' +GIT'), 'gtsrb-lt')
+    return (row, 'gtsrb-lt with GIT'), (row, 'gtsrb-lt without GIT')
+
+def _late_cells(profile, n, rows, table='table3'):
     for row in rows:
-        cs = [cell_config('table3', row, 'gtsrb-lt with GIT', profile, s) for s in range(n)]
+        (r, col), _ = _pair(table, row)
+        cs = [cell_config(table, r, col, profile, s) for s in range(n)]
         if not isinstance(cs[0], str): yield row, cs
 
-def _variant_grid(profile, seeds, rows, make) -> list:
+def _variant_grid(profile, seeds, rows, make, table='table3') -> list:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    cfgs = [make(c) for _, cs in _late_cells(profile, n, rows) for c in cs]
+    cfgs = [make(c) for _, cs in _late_cells(profile, n, rows, table) for c in cs]
     return list({c.munit_run.key: c.munit_run for c in cfgs}.values()) + cfgs
 
 def late_git_grid(profile: str, seeds: int | None = None, rows=LATE_GIT_ROWS) -> list:
     "The late-GIT runs (MUNIT runs first) for `rows` of Table 3 under `profile`; their baselines are Table 3's own runs."
     return _variant_grid(profile, seeds, rows, late_git)
 
-def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=()) -> pd.DataFrame:
-    "Per row of Table 3: balanced accuracy without GIT, with GIT, with `make`'s variant of the GIT run (`name`); the variant's change against both; few-shot means and means over `classes`."
+def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=(), table='table3') -> pd.DataFrame:
+    "Per row of `table`: balanced accuracy without GIT, with GIT, with `make`'s variant of the GIT run (`name`); the variant's change against both; few-shot means and means over `classes`."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     ok = lambda cfgs: [r for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
     acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
-    out = []
-    for row, cs in _late_cells(profile, n, rows):
-        ref, _ = _runs('table3', row, 'gtsrb-lt without GIT', profile, n, root)
+    out, keep = [], set(classes)
+    for row, cs in _late_cells(profile, n, rows, table):
+        _, base = _pair(table, row)
+        ref, _ = _runs(table, *base, profile, n, root)
         early, var = ok(cs), ok(map(make, cs))
         if not (ref and var): continue
-        rec = dict(benchmark=cs[0].benchmark, baseline=row, **extra(cs[0]), n=f'{len(ref)} / {len(early)} / {len(var)}',
+        rec = dict(benchmark=cs[0].benchmark, baseline=base[0], **extra(cs[0]), n=f'{len(ref)} / {len(early)} / {len(var)}',
                    without=round(np.mean(acc(ref)), 2), git=round(np.mean(acc(early)), 2) if early else None, **{name: round(np.mean(acc(var)), 2)})
         for k, other in (('vs without', ref), ('vs git', early)):
             if not other: continue
@@ -741,7 +749,7 @@ def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=()) ->
             rec[f'{name} {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
         for k, rs in (('without', ref), ('git', early), (name, var)):
             if rs and 'few' in (g := _group_acc(rs)[0]): rec[f'few {k}'] = round(g['few'], 1)
-            if rs and len(classes): rec[f'damaged {k}'] = round(100 * np.mean([c['test_acc'] for r in rs for c in r['classes'] if c['class'] in set(classes)]), 1)
+            if rs and len(classes): rec[f'damaged {k}'] = round(100 * np.mean([c['test_acc'] for r in rs for c in r['classes'] if c['class'] in keep]), 1)
         out.append(rec)
     return pd.DataFrame(out)
 
@@ -816,7 +824,7 @@ def parse_args(argv=None):
     p.add_argument('--no-compute', action='store_true', help='only print what is in the results folder')
     p.add_argument('--late-git', action='store_true', help=f"also GIT from the switch epoch on, for {', '.join(LATE_GIT_ROWS)} (a test of one mechanism)")
     p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
-    p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the Table 3 rows in DOSE_ROWS")
+    p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in DOSE_TABLES of table1 and/or table3")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -830,7 +838,9 @@ def main(argv=None) -> int:
         root = Path(a.results) if a.results else results_root()/a.profile
         cfgs = {c.key: c for t in a.tables for c in table_grid(t, a.profile, a.seeds, a.rows)}
         if a.late_git: cfgs.update({c.key: c for c in late_git_grid(a.profile, a.seeds)})
-        if a.longer_munit: cfgs.update({c.key: c for c in dose_grid(a.profile, a.seeds)})
+        doses = [t for t in a.tables if t in DOSE_TABLES] if a.longer_munit else []
+        if a.longer_munit and not doses: raise ValueError(f'--longer-munit needs --tables {" and/or ".join(DOSE_TABLES)}')
+        for t in doses: cfgs.update({c.key: c for c in dose_grid(a.profile, a.seeds, table=t)})
         cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
         if not a.no_compute:
@@ -843,9 +853,9 @@ def main(argv=None) -> int:
     if a.late_git:
         f = late_git_frame(a.profile, root, a.seeds)
         print(f'\nGIT from the switch epoch on ({a.profile}):'); print(f.to_string(index=False) if len(f) else late_git_finding(f))
-    if a.longer_munit:
-        f = dose_frame(a.profile, root, a.seeds)
-        print(f'\nGIT with a longer-trained MUNIT ({a.profile}):'); print(f.to_string(index=False) if len(f) else dose_finding(f))
+    for t in doses:
+        f = dose_frame(a.profile, root, a.seeds, table=t)
+        print(f'\nGIT with a longer-trained MUNIT ({a.profile}, {t}):'); print(f.to_string(index=False) if len(f) else dose_finding(f))
     if a.no_compute:
         have = sum(bool((r := load_any(c, root)) and r['status'] == 'ok') for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
@@ -1147,7 +1157,9 @@ def damage_finding(f: pd.DataFrame, classes: list[int], benchmark: str) -> str:
     return text + (f'; where GIT raised balanced accuracy ({int(up.sum())}), the damaged classes changed by {f.damaged[up].mean():+.1f} on average.' if up.any() else '.')
 
 # %% ../nbs/15_tables.ipynb #d05e0a02
-DOSE_ROWS = ('LDAM None', 'LDAM DRW', 'LDAM DRS', 'CE DRS')   # GIT on all classes: LDAM where it cost most on gtsrb, CE DRS where it gained
+DOSE_ROWS = ('LDAM None', 'LDAM DRW', 'LDAM DRS', 'CE DRS', 'Focal DRS')   # GIT on all classes: LDAM where it cost most on gtsrb, CE and Focal DRS where it gained
+DOSE_K_ROWS = ('CE+DRS +GIT', 'Focal+DRS +GIT', 'LDAM+DRS +GIT')   # Table 1: GIT with the cutoff K, so only the small classes are augmented
+DOSE_TABLES = {'table3': DOSE_ROWS, 'table1': DOSE_K_ROWS}
 
 def longer_iterations(profile: str) -> tuple:
     "The longer MUNIT trainings measured beside a profile's own (those of the profile whose MUNIT it shares)."
@@ -1158,28 +1170,98 @@ def longer_munit(cfg: Sec5Config, iterations: int) -> Sec5Config:
     if cfg.munit is None: raise ValueError(f'{cfg.label} has no MUNIT to train longer')
     return replace(cfg, munit=replace(cfg.munit, iterations=iterations, snapshot_every=iterations // 3)).validate()
 
-def _dose(profile, iterations):
+def _dose(profile, iterations, table='table3'):
+    if table not in DOSE_TABLES: raise ValueError(f'the longer-MUNIT test covers {", ".join(DOSE_TABLES)}, not {table!r}')
     its = longer_iterations(profile) if iterations is None else (iterations,)
     return its[0] if its else None
 
-def dose_grid(profile: str, seeds: int | None = None, rows=DOSE_ROWS, iterations: int | None = None) -> list:
-    "The GIT runs of `rows` with the longer MUNIT (its run first); their baselines and GIT runs on the profile's T~ are Table 3's own."
-    if (it := _dose(profile, iterations)) is None: return []
-    return _variant_grid(profile, seeds, rows, lambda c: longer_munit(c, it))
+def dose_grid(profile: str, seeds: int | None = None, rows=None, iterations: int | None = None, table: str = 'table3') -> list:
+    "The GIT runs of `rows` (default: the table's in `DOSE_TABLES`) with the longer MUNIT (its run first); their baselines and GIT runs on the profile's T~ are the table's own."
+    if (it := _dose(profile, iterations, table)) is None: return []
+    return _variant_grid(profile, seeds, DOSE_TABLES[table] if rows is None else rows, lambda c: longer_munit(c, it), table)
 
-def dose_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=DOSE_ROWS, iterations: int | None = None,
-               classes=()) -> pd.DataFrame:
+def _cutoff(c: Sec5Config) -> str: return 'all classes' if c.git.K is None else f'K = {c.git.K}'
+
+def dose_frame(profile: str, root: Path | None = None, seeds: int | None = None, rows=None, iterations: int | None = None,
+               classes=(), table: str = 'table3') -> pd.DataFrame:
     "Per row: balanced accuracy without GIT, with GIT on the profile's T~ and on the longer-trained one; its change against both; few-shot and `classes` means."
-    if (it := _dose(profile, iterations)) is None: return pd.DataFrame()
-    return _variant_frame(profile, root, seeds, rows, lambda c: longer_munit(c, it), 'longer',
-                          lambda c: dict(munit=f'{c.munit.iterations:,} → {it:,}'), classes)
+    if (it := _dose(profile, iterations, table)) is None: return pd.DataFrame()
+    return _variant_frame(profile, root, seeds, DOSE_TABLES[table] if rows is None else rows, lambda c: longer_munit(c, it), 'longer',
+                          lambda c: dict(cutoff=_cutoff(c), munit=f'{c.munit.iterations:,} → {it:,}'), classes, table)
 
 def dose_finding(f: pd.DataFrame) -> str:
     "What the longer-trained T~ did to GIT, row by row and on average, from the numbers."
     if not len(f): return 'No row has both its baseline and a GIT run on a longer-trained MUNIT on this profile.'
     a, b = f.munit.iloc[0].split(' → ')
-    text = _variant_finding(f, 'longer', f'GIT on the {a}-iteration T~', lambda r: f'GIT on the {b}-iteration T~', 'the longer MUNIT', f'GIT on the {b}-iteration T~')
-    return _head('gtsrb-lt', f) + f', GIT with T~ from MUNIT trained for {b} instead of {a} iterations (Welch 95 % intervals): ' + text
+    g = 'GIT' if (k := f.cutoff.iloc[0]) == 'all classes' else f'GIT ({k})'
+    text = _variant_finding(f, 'longer', f'{g} on the {a}-iteration T~', lambda r: f'{g} on the {b}-iteration T~', 'the longer MUNIT', f'{g} on the {b}-iteration T~')
+    return _head('gtsrb-lt', f) + f', {g} with T~ from MUNIT trained for {b} instead of {a} iterations (Welch 95 % intervals): ' + text
+
+def dose_pairs(profile: str, root: Path | None = None, seeds: int | None = None, rows=None, iterations: int | None = None,
+               table: str = 'table3') -> pd.DataFrame:
+    "Run by run: GIT on the longer-trained T~ against the same seed's GIT run on the profile's T~ (same initialisation, batches and GIT draws; only the generator differs)."
+    cols = ['baseline', 'seed', 'git', 'longer', 'change']
+    if (it := _dose(profile, iterations, table)) is None: return pd.DataFrame(columns=cols)
+    n, out = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds, []
+    for row, cs in _late_cells(profile, n, DOSE_TABLES[table] if rows is None else rows, table):
+        for c in cs:
+            a, b = c.load_record(root), longer_munit(c, it).load_record(root)
+            if a and b and a['status'] == b['status'] == 'ok':
+                g, l = 100 * a['balanced_acc'], 100 * b['balanced_acc']
+                out.append(dict(baseline=_pair(table, row)[1][0], seed=c.seed, git=round(g, 2), longer=round(l, 2), change=round(l - g, 2)))
+    return pd.DataFrame(out, columns=cols)
+
+def pairs_finding(p: pd.DataFrame, level: float = 0.95) -> str:
+    "The paired changes, counted, then averaged per seed: rows sharing a seed share its initialisation and batches, so the seeds, not the runs, are the units of the interval."
+    if not len(p): return 'No GIT run has its same-seed partner on the longer-trained MUNIT.'
+    from scipy import stats
+    per = p.groupby('seed').change.mean()
+    text = (f'Paired by seed over {", ".join(dict.fromkeys(p.baseline))}, the longer MUNIT raised {int((p.change > 0).sum())} of {len(p)} runs; '
+            'averaged over those rows, the change is ' + ', '.join(f'{v:+.2f} for seed {s}' for s, v in per.items()) + '.')
+    if len(per) < 2: return text
+    m, se = per.mean(), per.std(ddof=1) / math.sqrt(len(per))
+    h = float(stats.t.ppf(0.5 + level / 2, len(per) - 1) * se)
+    return text + (f' With the {len(per)} seeds as the units (the rows move together from seed to seed), the mean paired change is {m:+.2f} points, '
+                   f'{level:.0%} interval [{m - h:.2f}, {m + h:.2f}]'.replace('%', ' %') + '.')
+
+CUTOFF_BASES = ('CE+DRS', 'Focal+DRS', 'LDAM+DRS')   # Table 2's baselines
+
+def cutoff_grid(profile: str, seeds: int | None = None) -> list:
+    "The longer-MUNIT runs `cutoff_frame` needs beyond Table 2's own: each baseline's GIT on all classes (Table 3) and with the cutoff (Table 1), the MUNIT run first."
+    g = dose_grid(profile, seeds, rows=[b.replace('+', ' ') for b in CUTOFF_BASES]) + dose_grid(profile, seeds, rows=[f'{b} +GIT' for b in CUTOFF_BASES], table='table1')
+    return list({c.key: c for c in g}.values())
+
+def cutoff_frame(profile: str, root: Path | None = None, seeds: int | None = None, iterations: int | None = None) -> pd.DataFrame:
+    "Table 2's question asked on each MUNIT: GIT with the cutoff K against GIT on all classes, per baseline, with a Welch 95 % interval and the paper's difference."
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    ok = lambda cfgs: [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+    it = _dose(profile, iterations)
+    out = []
+    for base in CUTOFF_BASES:
+        a0, k0 = ([cell_config('table2', f'{base} +GIT{x}', 'gtsrb-lt', profile, s) for s in range(n)] for x in (' (all classes)', ''))
+        if isinstance(a0[0], str): continue
+        pa, pk = PAPER['table2'].get((f'{base} +GIT (all classes)', 'gtsrb-lt')), PAPER['table2'].get((f'{base} +GIT', 'gtsrb-lt'))
+        for m in [None] + ([it] if it else []):
+            mk = (lambda c: c) if m is None else (lambda c, m=m: longer_munit(c, m))
+            a, k = ok(map(mk, a0)), ok(map(mk, k0))
+            if not (a and k): continue
+            d, lo, hi = welch(a, k)
+            out.append(dict(benchmark=a0[0].benchmark, baseline=base, munit=f'{m or a0[0].munit.iterations:,}', cutoff=f'K = {k0[0].git.K}', n=f'{len(a)} vs {len(k)}',
+                            all=round(np.mean(a), 2), with_cutoff=round(np.mean(k), 2), change=round(d, 2),
+                            ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', paper=round(pk[0] - pa[0], 2) if pa and pk else None))
+    return pd.DataFrame(out)
+
+def cutoff_finding(f: pd.DataFrame) -> str:
+    "Per MUNIT: for how many baselines the cutoff beat GIT on all classes, by how much on average, and where the interval excludes 0."
+    if not len(f): return 'No baseline has both GIT variants computed on this profile.'
+    lines = []
+    for m, g in f.groupby('munit', sort=False):
+        sure = [f'{r.baseline} {r.change:+.2f} {r.ci95}' for r in g.itertuples() if r.ci95 != '—' and (float(r.ci95[1:-1].split(', ')[0]) > 0 or float(r.ci95[1:-1].split(', ')[1]) < 0)]
+        lines.append(f'On the {m}-iteration MUNIT, GIT with the cutoff ({g.cutoff.iloc[0]}) beat GIT on all classes for {int((g.change > 0).sum())} of {len(g)} baselines '
+                     f'(mean difference {g.change.mean():+.2f} points; paper {g.paper.mean():+.2f})' + (f'; intervals excluding 0: {"; ".join(sure)}.' if sure else '; no interval excludes 0.'))
+    m = f.groupby('munit', sort=False).change.mean()
+    if len(m) > 1: lines.append(f'From the {m.index[0]}- to the {m.index[-1]}-iteration MUNIT, the cutoff\'s mean advantage moved from {m.iloc[0]:+.2f} to {m.iloc[-1]:+.2f} points (paper {f.paper.mean():+.2f}).')
+    return _head('gtsrb-lt', f) + ': ' + ' '.join(lines)
 
 # %% ../nbs/15_tables.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:

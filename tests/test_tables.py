@@ -40,8 +40,12 @@ def test_longer_munit_cli_reads_committed_runs():
     "The fourth test: GIT on the 4,500-iteration MUNIT beside the baseline and GIT on the 1,500-iteration one, read back without computing."
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table3', '--rows', 'LDAM None', '--longer-munit', '--no-compute')
     assert r.returncode == 0, r.stderr
-    assert 'GIT with a longer-trained MUNIT (gtsrb):' in r.stdout and '1,500 → 4,500' in r.stdout and r.stdout.count('3 / 3 / 2') == 4, r.stdout
-    assert '20 runs: 16 in the cache, 4 not computed' in r.stdout, r.stdout   # Table 3's LDAM None (its MUNIT, 3 + 3 runs), the test's MUNIT and 4 rows x 2 of 3 runs
+    assert 'GIT with a longer-trained MUNIT (gtsrb, table3):' in r.stdout and '1,500 → 4,500' in r.stdout and r.stdout.count('3 / 3 / 3') == 5, r.stdout
+    assert '23 runs: 23 in the cache, 0 not computed' in r.stdout, r.stdout   # Table 3's LDAM None (its MUNIT, 3 + 3 runs), the test's MUNIT and 5 rows x 3 runs
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'LDAM+DRS +GIT', '--longer-munit', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert 'GIT with a longer-trained MUNIT (gtsrb, table1):' in r.stdout and 'K = 25' in r.stdout and r.stdout.count('3 / 3 / 3') == 3, r.stdout
+    assert '14 runs: 14 in the cache, 0 not computed' in r.stdout, r.stdout   # Table 1's LDAM+DRS +GIT (its MUNIT, 3 runs), the test's MUNIT and 3 rows x 3 runs
 
 def test_fidelity_cli_reads_committed_measurements():
     "Does T~ keep the class? The judge's measurements of the gtsrb profile's MUNIT runs, read back without computing."
@@ -73,7 +77,10 @@ def test_gtsrb_chapters_render_committed_results(nb, tmp_path):
         assert 'With MUNIT after 1,500 iterations it labels 91.1 % of the training images' in text and 'Judged on T~ samples: from 1,500 to 4,500 MUNIT' in text   # does T~ keep the class?
         assert 'Damaged classes (4): speed limit 30, speed limit 50, speed limit 70, speed limit 80.' in text and 'Reading the third test.' in text
         assert 'GIT with T~ from MUNIT trained for 4,500 instead of 1,500 iterations' in text and 'The fourth test, below, trains GIT classifiers with it' in text
-        assert 'CE DRS (runs 3 / 3 / 2)' in text and 'damaged classes ' in text and 'Reading the fourth test.' in text   # GIT on the longer-trained MUNIT, 2 runs
+        assert 'CE DRS (runs 3 / 3 / 3)' in text and 'damaged classes ' in text and 'Reading the fourth test.' in text   # GIT on the longer-trained MUNIT, 3 runs
+        assert 'Paired by seed over LDAM None, LDAM DRW, LDAM DRS, the longer MUNIT raised 8 of 9 runs' in text and 'With the 3 seeds as the units' in text
+        assert 'GIT (K = 25) with T~ from MUNIT trained for 4,500 instead of 1,500 iterations' in text and 'LDAM+DRS (runs 3 / 3 / 3)' in text   # Table 1's rows
+        assert "Reading Table 1's rows." in text and 'Paired by seed over CE+DRS, Focal+DRS, LDAM+DRS' in text
     assert any('image/png' in o.get('data', {}) for o in outs)
 
 @pytest.mark.parametrize('nb', ['51_section5', '61_section6'])
@@ -114,6 +121,9 @@ def test_gpu_chapters_render_committed_results(nb, tmp_path):
         assert "This profile's GIT runs use the `gtsrb` profile's MUNIT run" in text and 'With MUNIT after 1,500 iterations' in text
         assert 'lower on the damaged classes than on the others in 7 of 8 comparisons' in text
         assert 'No GIT classifier was trained with the longer MUNIT on this profile' in text and '(not computed: GPU budget)' in text
+    else:
+        assert 'On the 1,500-iteration MUNIT, GIT with the cutoff (K = 25) beat GIT on all classes' in text   # Table 2's question, 200-epoch runs
+        assert 'The 18 runs on the longer MUNIT (not computed: GPU budget)' in text
 
 def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
     "tools/gpu_runs.py: the packed split is the loader's, an unpacked benchmark is refused, --seed-first orders by seed, --extra adds the late-GIT and longer-MUNIT runs with their MUNITs, and two workers share one queue."
@@ -127,6 +137,7 @@ def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
              "q = [c.seed for c in gpu_runs.queue('smoke', ['table1'], ['ERM', 'CE+DRS'], seed_first=True)]; assert q == [0, 0, 1, 1], q\n"
              "e = gpu_runs.queue('gpu', ['table3'], ['LDAM None'], extras=['late-git', 'longer-munit']); assert len(e) == 4 * 3, len(e)\n"
              "assert sorted(m.munit.iterations for m in gpu_runs.munit_runs(e)) == [1500, 4500] and {c.epochs for c in e} == {200}\n"
+             "k = gpu_runs.queue('gpu', ['table1'], ['LDAM+DRS +GIT'], extras=['longer-munit']); assert len(k) == 2 * 3 and {c.git.K for c in k} == {25}, len(k)\n"
              "try: T.bench('gtsrb-lt', 0, ())\nexcept FileNotFoundError as e: print('refused:', e)")
     r = subprocess.run([sys.executable, '-c', check], env=env, cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0 and "refused: benchmark ('gtsrb-lt', 0, ()) is not in the pack" in r.stdout, r.stderr + r.stdout

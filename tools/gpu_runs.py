@@ -8,7 +8,7 @@ and the records are the library's own. Workers take runs from one queue (a claim
 would not finish before `--deadline` seconds, judged from the runs they have finished. `--seed-first` queues every
 cell's first run before any second run, so a call cut short leaves every cell with as many runs as possible.
 `--extra late-git longer-munit` adds the Section 5 page's tests (GIT from the switch epoch; GIT on the longer-trained
-MUNIT) for their rows. The MUNIT runs the queue needs are trained first, in one process, so workers never race to train one.
+MUNIT, for each named table it covers: Table 3's rows and Table 1's rows with the cutoff K) for their rows. The MUNIT runs the queue needs are trained first, in one process, so workers never race to train one.
 
     python tools/gpu_runs.py pack .devdata/gtsrb-lt.pkl.xz                                    # here, with the data
     python tools/gpu_runs.py run ROOT --profile gpu --tables table1 table2 --pack .devdata/gtsrb-lt.pkl.xz --procs 15   # there
@@ -40,11 +40,11 @@ EXTRAS = ('late-git', 'longer-munit')
 
 def queue(profile: str, tables: list, rows=None, seed_first=False, extras=()) -> list:
     "The classifier runs of the tables (and `extras`) under `profile`, table by table, or seed by seed."
-    from invtransfer.tables import table_grid, late_git_grid, dose_grid, LATE_GIT_ROWS, DOSE_ROWS, Sec5Config
+    from invtransfer.tables import table_grid, late_git_grid, dose_grid, LATE_GIT_ROWS, DOSE_TABLES, Sec5Config
     pick = lambda names: [r for r in names if rows is None or r in rows]
     grids = [table_grid(t, profile, rows=rows) for t in tables]
     if 'late-git' in extras: grids.append(late_git_grid(profile, rows=pick(LATE_GIT_ROWS)))
-    if 'longer-munit' in extras: grids.append(dose_grid(profile, rows=pick(DOSE_ROWS)))
+    if 'longer-munit' in extras: grids += [dose_grid(profile, rows=pick(DOSE_TABLES[t]), table=t) for t in tables if t in DOSE_TABLES]
     out = {}
     for g in grids:
         for c in g:
