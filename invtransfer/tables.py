@@ -1212,7 +1212,7 @@ def dose_pairs(profile: str, root: Path | None = None, seeds: int | None = None,
     return pd.DataFrame(out, columns=cols)
 
 def pairs_finding(p: pd.DataFrame, level: float = 0.95) -> str:
-    "The paired changes, counted, then averaged per seed: rows sharing a seed share its initialisation and batches, so the seeds, not the runs, are the units of the interval."
+    "The paired changes, counted, then averaged per seed: rows sharing a seed share its initialisation (and mostly its batches), so the seeds, not the runs, are the units of the interval."
     if not len(p): return 'No GIT run has its same-seed partner on the longer-trained MUNIT.'
     from scipy import stats
     per = p.groupby('seed').change.mean()
