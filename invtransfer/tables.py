@@ -715,7 +715,8 @@ def _pair(table: str, row: str) -> tuple:
     if table == 'table1': return (row, 'gtsrb-lt'), (row.removesuffix(' +GIT'), 'gtsrb-lt')
     return (row, 'gtsrb-lt with GIT'), (row, 'gtsrb-lt without GIT')
 
-def _late_cells(profile, n, rows, table='table3'):
+def _row_cells(profile, n, rows, table='table3'):
+    "Each of `rows` with the configurations of its GIT cell for seeds 0..n-1 (rows the profile does not run are left out)."
     for row in rows:
         (r, col), _ = _pair(table, row)
         cs = [cell_config(table, r, col, profile, s) for s in range(n)]
@@ -723,7 +724,7 @@ def _late_cells(profile, n, rows, table='table3'):
 
 def _variant_grid(profile, seeds, rows, make, table='table3') -> list:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    cfgs = [make(c) for _, cs in _late_cells(profile, n, rows, table) for c in cs]
+    cfgs = [make(c) for _, cs in _row_cells(profile, n, rows, table) for c in cs]
     return list({c.munit_run.key: c.munit_run for c in cfgs}.values()) + cfgs
 
 def late_git_grid(profile: str, seeds: int | None = None, rows=LATE_GIT_ROWS) -> list:
@@ -736,7 +737,7 @@ def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=(), ta
     ok = lambda cfgs: [r for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
     acc = lambda rs: [100 * r['balanced_acc'] for r in rs]
     out, keep = [], set(classes)
-    for row, cs in _late_cells(profile, n, rows, table):
+    for row, cs in _row_cells(profile, n, rows, table):
         _, base = _pair(table, row)
         ref, _ = _runs(table, *base, profile, n, root)
         early, var = ok(cs), ok(map(make, cs))
@@ -1203,7 +1204,7 @@ def dose_pairs(profile: str, root: Path | None = None, seeds: int | None = None,
     cols = ['baseline', 'seed', 'git', 'longer', 'change']
     if (it := _dose(profile, iterations, table)) is None: return pd.DataFrame(columns=cols)
     n, out = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds, []
-    for row, cs in _late_cells(profile, n, DOSE_TABLES[table] if rows is None else rows, table):
+    for row, cs in _row_cells(profile, n, DOSE_TABLES[table] if rows is None else rows, table):
         for c in cs:
             a, b = c.load_record(root), longer_munit(c, it).load_record(root)
             if a and b and a['status'] == b['status'] == 'ok':
