@@ -1249,7 +1249,8 @@ def cutoff_frame(profile: str, root: Path | None = None, seeds: int | None = Non
             d, lo, hi = welch(a, k)
             out.append(dict(benchmark=a0[0].benchmark, baseline=base, munit=f'{m or a0[0].munit.iterations:,}', cutoff=f'K = {k0[0].git.K}', n=f'{len(a)} vs {len(k)}',
                             all=round(np.mean(a), 2), with_cutoff=round(np.mean(k), 2), change=round(d, 2),
-                            ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', paper=round(pk[0] - pa[0], 2) if pa and pk else None))
+                            ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', excludes_0=bool(lo > 0 or hi < 0),
+                            paper=round(pk[0] - pa[0], 2) if pa and pk else None))
     return pd.DataFrame(out)
 
 def cutoff_finding(f: pd.DataFrame) -> str:
@@ -1257,7 +1258,7 @@ def cutoff_finding(f: pd.DataFrame) -> str:
     if not len(f): return 'No baseline has both GIT variants computed on this profile.'
     lines = []
     for m, g in f.groupby('munit', sort=False):
-        sure = [f'{r.baseline} {r.change:+.2f} {r.ci95}' for r in g.itertuples() if r.ci95 != '—' and (float(r.ci95[1:-1].split(', ')[0]) > 0 or float(r.ci95[1:-1].split(', ')[1]) < 0)]
+        sure = [f'{r.baseline} {r.change:+.2f} {r.ci95}' for r in g.itertuples() if r.excludes_0]
         lines.append(f'On the {m}-iteration MUNIT, GIT with the cutoff ({g.cutoff.iloc[0]}) beat GIT on all classes for {int((g.change > 0).sum())} of {len(g)} baselines '
                      f'(mean difference {g.change.mean():+.2f} points; paper {g.paper.mean():+.2f})' + (f'; intervals excluding 0: {"; ".join(sure)}.' if sure else '; no interval excludes 0.'))
     m = f.groupby('munit', sort=False).change.mean()
