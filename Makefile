@@ -11,7 +11,7 @@ ifeq ($(origin INVTRANSFER_DATA), undefined)
 endif
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install book run-book site test check-sync nbtest pytest browser-check chromium bench clean
+.PHONY: install book run-book site book-without-data test check-sync nbtest pytest browser-check chromium bench clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,13 @@ run-book: install
 	$(PY) tools/book.py run
 
 site: install
+	$(PY) tools/book.py site
+
+# The book as a reader who cloned it without any dataset gets it: every page runs with an empty data root.
+NO_DATA := $(CURDIR)/.no-data
+book-without-data: install
+	rm -rf $(NO_DATA) && mkdir $(NO_DATA)
+	INVTRANSFER_DATA=$(NO_DATA) $(PY) tools/book.py run
 	$(PY) tools/book.py site
 
 check-sync: install
@@ -44,7 +51,7 @@ browser-check: chromium
 	$(PY) tools/browser_check.py _site/31_section3.html --screenshot _site/31_section3.png
 	$(PY) tools/browser_check.py _site/41_section4_kmnist.html --screenshot _site/41_section4_kmnist.png
 
-test: install check-sync nbtest pytest book browser-check
+test: install check-sync nbtest pytest book-without-data browser-check
 	@echo "make test: all checks passed"
 
 # Throughput of the one-at-a-time and vectorized trainers, eKLD evaluation and MUNIT (ratios measured in one run).
@@ -52,4 +59,4 @@ bench: install
 	$(PY) tools/bench.py $(if $(DEVICE),--device $(DEVICE))
 
 clean:
-	rm -rf book _site results/smoke
+	rm -rf book _site results/smoke .no-data

@@ -82,7 +82,7 @@ def require_unpacked(dataset: str, needed: list, root: Path | None = None, check
             f"dataset {dataset!r} needs {len(missing)} path(s) that are not in the data root {root}:\n{nl.join(lines)}\n"
             f"They come from the official archive(s):\n{arch}\nDownload and unpack them there (or call "
             f"invtransfer.benchmarks.fetch_archives({dataset!r}) where there is internet{_HINTS.get(dataset, '')}), "
-            f"or set {DATA_ENV} to the folder that holds them.")
+            f"or set {DATA_ENV} to the folder that holds them.", dataset, root, [rel(s) for s in missing])
     specs = [s for s in needed if isinstance(s, FileSpec)]
     if check_md5 and specs: require_files(dataset, specs, root)
     return [root/rel(s) for s in needed]

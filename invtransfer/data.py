@@ -4,22 +4,24 @@
 
 # %% ../nbs/01_data.ipynb #b05cf3c5
 from __future__ import annotations
-import gzip, hashlib, math, urllib.request, zlib
+import gzip, hashlib, json, math, time, urllib.request, zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 import numpy as np
 from PIL import Image
-from .config import Registry, data_root, atomic_save, DATA_ENV
+import invtransfer
+from .config import Registry, data_root, results_root, atomic_save, atomic_write_json, config_hash, DATA_ENV
 
 # %% auto #0
 __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'GTSRB_CLASSES',
            'zipf_sizes', 'exp_sizes', 'Split', 'rng_for', 'stratified_holdout', 'FileSpec', 'DataMissingError',
-           'DataCorruptError', 'md5_of', 'require_files', 'download', 'Source', 'read_idx', 'split_pool',
+           'DataCorruptError', 'md5_of', 'require_files', 'download', 'have_data', 'Source', 'read_idx', 'split_pool',
            'load_digits_source', 'load_kmnist_source', 'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance',
            'class_order', 'class_lists', 'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset',
-           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark']
+           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark',
+           'sheet_paths', 'benchmark_sheet']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -61,7 +63,16 @@ class FileSpec:
     md5: str
     url: str
 
-class DataMissingError(FileNotFoundError): pass
+class DataMissingError(FileNotFoundError):
+    "Files a dataset needs are not in the data root; `dataset`, `root` and `missing` (paths below the root) say which."
+    def __init__(self, message: str, dataset: str | None = None, root: Path | None = None, missing=()):
+        super().__init__(message)
+        self.dataset, self.root, self.missing = dataset, root, [str(m) for m in missing]
+    def brief(self, what: str) -> str:
+        "One line for a page or a skipped check: `what` could not be drawn, which files are missing where, how to point the book at them."
+        files = ', '.join(self.missing[:3]) + (f' and {len(self.missing) - 3} more' if len(self.missing) > 3 else '')
+        return (f"{what}: dataset {self.dataset!r} ({files}) is not in the data root {self.root}; "
+                f"set {DATA_ENV} to the folder that holds it (the data chapter lists each file, its md5 and where it comes from).")
 class DataCorruptError(ValueError): pass
 
 def md5_of(path: Path, chunk: int = 1 << 20) -> str:
@@ -79,7 +90,7 @@ def require_files(dataset: str, specs: list[FileSpec], root: Path | None = None,
         raise DataMissingError(
             f"dataset {dataset!r} needs {len(missing)} file(s) that are not in the data root {root}:\n{lines}\n"
             f"Download them there (or call invtransfer.data.download({dataset!r}) where there is internet), "
-            f"or set {DATA_ENV} to the folder that holds them.")
+            f"or set {DATA_ENV} to the folder that holds them.", dataset, root, [s.path for s in missing])
     if check_md5:
         for s in specs:
             got = md5_of(root/s.path)
@@ -110,6 +121,14 @@ def download(dataset: str, root: Path | None = None, files: list[FileSpec] | Non
                 raise DataCorruptError(f'download of {s.url} has md5 {got}, expected {s.md5}; nothing was written')
         atomic_save(dest, fetch)
     return require_files(dataset, specs, root)
+
+def have_data(dataset: str, root: Path | None = None, skipping: str | None = None) -> bool:
+    "Whether every file of `dataset` is in the data root (the loaders check md5s); if not, and `skipping` says what is skipped, one printed line says so."
+    try: require_files(dataset, DATA_FILES[dataset], root, check_md5=False)
+    except DataMissingError as e:
+        if skipping: print('Skipped: ' + e.brief(skipping))
+        return False
+    return True
 
 # %% ../nbs/01_data.ipynb #3cf799f3
 @dataclass
@@ -363,3 +382,42 @@ def load_benchmark(name: str, root: Path | None = None, seed: int = 0, **kw) -> 
     import invtransfer.benchmarks   # registers the benchmarks users download (CIFAR-LT, TinyImageNet-LT, iNaturalist)
     BENCHMARKS.get(name)
     return _bench_cached(name, str(root or data_root()), seed, tuple(sorted(kw.items())))
+
+# %% ../nbs/01_data.ipynb #a51c0e02
+def sheet_paths(key: str, root: Path | None = None) -> dict:
+    d = Path(root or results_root())/'benchmarks'
+    return {'json': d/f'{key}.json', 'npz': d/f'{key}.npz'}
+
+def _split_md5(s: Split) -> str: return hashlib.md5(np.ascontiguousarray(s.x).tobytes() + np.ascontiguousarray(s.y).tobytes()).hexdigest()
+
+def _read_sheet(paths: dict, key: str) -> dict:
+    try:
+        rec = json.loads(paths['json'].read_text())
+        with np.load(paths['npz']) as z: x, classes = z['x'], z['classes']
+    except Exception as e:
+        raise DataCorruptError(f"benchmark sheet {paths['json']} or {paths['npz'].name} cannot be read ({type(e).__name__}: {e}); "
+                               'delete both to rebuild them from the data') from None
+    if rec.get('key') != key or len(x) != len(classes) or len(classes) != len(rec.get('shown', {}).get('classes', ())):
+        raise DataCorruptError(f"benchmark sheet {paths['json']} does not match its key {key} or its images; delete it and {paths['npz'].name} to rebuild them")
+    return {**rec, 'x': x, 'classes': classes}
+
+def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int = 8, data: Path | None = None, **kw) -> dict:
+    """Class counts, split sizes and one training image of each of the `n` largest and `n` smallest classes of benchmark `name`:
+    read from `root`/benchmarks, else built from the data root `data` and written there; DataMissingError when neither is there."""
+    config = dict(benchmark=name, seed=seed, n=n, split=dict(sorted(kw.items())))
+    key = config_hash(config)
+    paths = sheet_paths(key, root)
+    if paths['json'].exists(): return _read_sheet(paths, key)
+    b = load_benchmark(name, root=data, seed=seed, **kw)
+    order = np.argsort(-b.counts, kind='stable')
+    classes = np.concatenate([order[:n], order[-n:]])
+    idx = np.array([np.flatnonzero(b.train.y == c)[0] for c in classes])
+    rec = dict(key=key, config=config, name=b.name, note=b.note, num_classes=b.num_classes, counts=b.counts.tolist(),
+               splits=dict(train=len(b.train), val=len(b.val), test=len(b.test)), spec=b.spec,
+               shown=dict(classes=classes.tolist(), train_index=idx.tolist()), train_md5=_split_md5(b.train),
+               created=time.strftime('%Y-%m-%dT%H:%M:%S'), invtransfer=invtransfer.__version__)
+    def save(p):
+        with open(p, 'wb') as f: np.savez_compressed(f, x=b.train.x[idx], classes=classes)
+    atomic_save(paths['npz'], save)
+    atomic_write_json(paths['json'], rec)   # written last: a sheet is complete when its record exists
+    return {**rec, 'x': b.train.x[idx], 'classes': classes}

@@ -17,7 +17,7 @@ from .experiment import METHODS
 # %% auto #0
 __all__ = ['RUN_COLS', 'NUISANCE_LABELS', 'COLORS', 'NUISANCE_STATS', 'per_class_table', 'by_rank', 'size_trend', 'provenance',
            'plot_ekld_vs_size', 'chart_ekld_vs_size', 'altair_html', 'show_sec3', 'plot_nuisance_samples',
-           'sample_diversity', 'nuisance_spread']
+           'sample_diversity', 'plot_benchmark_sheet', 'nuisance_spread']
 
 # %% ../nbs/09_figures.ipynb #2dbb1d8f
 RUN_COLS = ['source', 'nuisance', 'method', 'arch', 'iso', 'instance']
@@ -136,6 +136,20 @@ def plot_nuisance_samples(grids: dict, title: str = '', snapshot: str | None = N
 def sample_diversity(samples: np.ndarray) -> float:
     "Mean over pixels and inputs of the standard deviation across samples (0-255 scale): how much T~ varies an image."
     return float(samples.astype(float).std(axis=1).mean())
+
+# %% ../nbs/09_figures.ipynb #b9e5d002
+def plot_benchmark_sheet(sheet: dict, title: str = ''):
+    "One training image of each of a benchmark's largest classes (top row) and smallest classes (bottom row), titled with the class size."
+    n = len(sheet['classes']) // 2
+    fig, axs = plt.subplots(2, n, figsize=(n, 2.3), squeeze=False)
+    for k, (c, img) in enumerate(zip(sheet['classes'], sheet['x'])):
+        ax = axs[k // n, k % n]
+        ax.imshow(img, cmap='gray' if img.ndim == 2 else None, vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_title(f"n={sheet['counts'][int(c)]}", fontsize=7)
+    axs[0, 0].set_ylabel('largest', fontsize=8); axs[1, 0].set_ylabel('smallest', fontsize=8)
+    fig.suptitle(title or f"{sheet['name']}: one training image of each of the {n} largest and {n} smallest classes", fontsize=9)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/09_figures.ipynb #8dfad4ef
 def _orientation(img: np.ndarray) -> float:

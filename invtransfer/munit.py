@@ -21,7 +21,8 @@ from .metrics import to_tensor
 # %% auto #0
 __all__ = ['MUNIT_CONFIGS', 'MunitConfig', 'LayerNorm', 'AdaIN', 'conv_block', 'ResBlock', 'Generator', 'Discriminator',
            'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'train_munit', 'MunitRun',
-           'munit_paths', 'load_munit_record', 'load_munit_grids', 'fixed_inputs', 'run_munit', 'nuisance_model']
+           'munit_paths', 'load_munit_record', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'run_munit',
+           'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -305,10 +306,10 @@ class MunitRun:
         return self
     def check_data(self): load_source(self.source, seed=self.seed)
     def training_set(self):
-        "(images, labels, per-class sizes, class order largest first) MUNIT trains on: the long-tailed instance."
-        inst = build_lt_instance(load_source(self.source, seed=self.seed).train, load_source(self.source, seed=self.seed).lt_sizes,
-                                 self.nuisance, self.instance, self.seed)
-        return inst.x, inst.y, inst.sizes, inst.order
+        "(images, labels, per-class sizes, class order largest first, the images before the nuisance) MUNIT trains on: the long-tailed instance."
+        src = load_source(self.source, seed=self.seed)
+        inst = build_lt_instance(src.train, src.lt_sizes, self.nuisance, self.instance, self.seed)
+        return inst.x, inst.y, inst.sizes, inst.order, inst.clean
 
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     d = Path(root or results_root())/'munit'
@@ -319,7 +320,7 @@ def load_munit_record(run: MunitRun, root: Path | None = None) -> dict | None:
     return json.loads(p.read_text()) if p.exists() else None
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
-    "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', and 'iter<k>' (rows x styles images) per snapshot."
+    "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
     with np.load(munit_paths(run, root)['npz']) as z: return dict(z)
 
 def fixed_inputs(inst, n: int = 6) -> np.ndarray:
@@ -329,6 +330,17 @@ def fixed_inputs(inst, n: int = 6) -> np.ndarray:
 def _fixed_rows(y, order, n: int = 6) -> np.ndarray:
     ranks = np.unique(np.linspace(0, len(order) - 1, n).round().astype(int))
     return np.array([np.flatnonzero(y == order[r])[0] for r in ranks])
+
+def true_samples(run: MunitRun, grids: dict, n_styles: int, seed: int = 0) -> np.ndarray:
+    """The true nuisance drawn `n_styles` times on the clean originals of the grid inputs (rows x styles), for comparison with T~:
+    the originals stored with the grids, else those of the run's data (DataMissingError when it is not here)."""
+    clean = grids.get('clean')
+    if clean is None:
+        _, y, _, order, clean = run.training_set()
+        if clean is None: raise ValueError(f'{run.source} has no known nuisance to draw')
+        clean = clean[_fixed_rows(y, order)]
+    t = NUISANCES.get(run.nuisance)
+    return np.stack([t(clean, rng_for(seed, 'fig2-true', j)) for j in range(n_styles)], 1)
 
 def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, force: bool = False) -> dict:
     "Train (or load the record of) one MUNIT run; the weights of T~ are left in munit_paths(run)['pt']."
@@ -341,7 +353,7 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
     resumed = torch.load(paths['ckpt'], weights_only=False)['iteration'] if paths['ckpt'].exists() else 0
     try:
-        x, y, sizes, order = run.training_set()
+        x, y, sizes, order, clean = run.training_set()
         rows = _fixed_rows(y, order)
         tilde, log, grids = train_munit(x, y, run.munit, seed=int(rng_for(run.seed, 'munit', run.instance).integers(2**31)),
                                         fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress)
@@ -351,7 +363,7 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
                                           'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
         raise
     atomic_save(paths['pt'], lambda p: torch.save(tilde.state(), p))
-    arrays = {'inputs': x[rows], 'classes': y[rows], 'sizes': sizes[y[rows]],
+    arrays = {'inputs': x[rows], 'classes': y[rows], 'sizes': sizes[y[rows]], **({'clean': clean[rows]} if clean is not None else {}),
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
     atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **arrays))
     wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included

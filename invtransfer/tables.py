@@ -55,8 +55,8 @@ class BenchMunitRun(MunitRun):
     def training_set(self):
         b = bench(self.source, self.seed, self.data)
         order = np.argsort(-b.counts, kind='stable')
-        if not hasattr(b, 'train'): return MunitFiles(b), b.train_y, b.counts, order   # read from files (iNaturalist)
-        return b.train.x, b.train.y, b.counts, order
+        if not hasattr(b, 'train'): return MunitFiles(b), b.train_y, b.counts, order, None   # read from files (iNaturalist)
+        return b.train.x, b.train.y, b.counts, order, None   # no known nuisance: nothing clean to keep
 
 class MunitFiles:
     "A file benchmark's training images as a MUNIT image source: shorter side to `resize`, then `size` crops."
