@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_config.ipynb #dc1872af
 from __future__ import annotations
-import dataclasses, hashlib, json, os, tempfile
+import dataclasses, hashlib, json, os, tempfile, time, warnings
 from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'RESULTS_ENV', 'project_root', 'data_root', 'results_root', 'Registry', 'config_dict', 'config_hash',
-           'atomic_save', 'atomic_write_json']
+           'atomic_save', 'atomic_write_json', 'atomic_savez', 'CorruptCacheWarning', 'set_aside', 'read_json',
+           'save_state', 'load_state']
 
 # %% ../nbs/00_config.ipynb #e40410b7
 DATA_ENV, RESULTS_ENV = 'INVTRANSFER_DATA', 'INVTRANSFER_RESULTS'
@@ -75,3 +76,70 @@ def atomic_write_json(path: Path, obj):
     "Atomically write `obj` as indented JSON."
     data = (json.dumps(obj, indent=1, sort_keys=True) + '\n').encode()
     atomic_save(path, lambda p: p.write_bytes(data))
+
+def atomic_savez(path: Path, arrays: dict, compress: bool = True):
+    "Atomically write numpy `arrays` (name -> array) as an .npz file."
+    import numpy as np
+    def save(p):
+        with open(p, 'wb') as f: (np.savez_compressed if compress else np.savez)(f, **arrays)
+    atomic_save(path, save)
+
+# %% ../nbs/00_config.ipynb #c0fe1a02
+class CorruptCacheWarning(UserWarning): "A cached file could not be read; it was moved aside and counts as missing."
+
+def set_aside(path: Path, why: str) -> Path | None:
+    "Move a damaged cached file to `<name>.corrupt-<time>-<pid>` beside it and warn, naming both; None if another process already did."
+    path = Path(path)
+    dest = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    try: os.replace(path, dest)
+    except FileNotFoundError: return None
+    warnings.warn(f'{path} cannot be read ({why}); moved aside to {dest.name}, so it counts as missing', CorruptCacheWarning, stacklevel=2)
+    return dest
+
+def read_json(path: Path) -> dict | None:
+    "A cached JSON record; None when missing. A damaged one (not JSON, truncated, not an object) is set aside and counts as missing."
+    path = Path(path)
+    try: obj = json.loads(path.read_text())
+    except FileNotFoundError: return None
+    except ValueError as e: set_aside(path, f'{type(e).__name__}: {e}'); return None   # JSONDecodeError, UnicodeDecodeError
+    if isinstance(obj, dict): return obj
+    set_aside(path, f'a JSON {type(obj).__name__}, not a record'); return None
+
+_ND = '__ndarray__'
+
+def _pack(x):
+    "`x` with every numpy array replaced by {'__ndarray__': tensor} and numpy scalars by Python numbers; unchanged containers are kept as they are."
+    import numpy as np, torch
+    if isinstance(x, np.ndarray): return {_ND: torch.from_numpy(np.array(x, copy=True))}
+    if isinstance(x, np.generic): return x.item()
+    if isinstance(x, (dict, list, tuple)):
+        items = list(x.items()) if isinstance(x, dict) else list(enumerate(x))
+        new = [(k, _pack(v)) for k, v in items]
+        if all(a is b for (_, a), (_, b) in zip(items, new)): return x
+        return {k: v for k, v in new} if isinstance(x, dict) else type(x)(v for _, v in new)
+    return x
+
+def _unpack(x):
+    if isinstance(x, dict) and set(x) == {_ND}: return x[_ND].numpy()
+    if isinstance(x, (dict, list, tuple)):
+        items = list(x.items()) if isinstance(x, dict) else list(enumerate(x))
+        new = [(k, _unpack(v)) for k, v in items]
+        if all(a is b for (_, a), (_, b) in zip(items, new)): return x
+        return {k: v for k, v in new} if isinstance(x, dict) else type(x)(v for _, v in new)
+    return x
+
+def save_state(path: Path, state: dict):
+    "Atomically write a state of tensors and plain data (numpy arrays allowed) that `load_state` reads back."
+    import torch
+    packed = _pack(state)
+    atomic_save(path, lambda p: torch.save(packed, p))
+
+def load_state(path: Path) -> dict | None:
+    "A state written by `save_state`, read onto the CPU with weights_only=True; None when missing. An unreadable file is set aside and counts as missing."
+    import torch
+    path = Path(path)
+    if not path.exists(): return None
+    try: return _unpack(torch.load(path, map_location='cpu', weights_only=True))
+    except FileNotFoundError: return None
+    except Exception as e:
+        set_aside(path, f"{type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else 'unreadable'}"); return None

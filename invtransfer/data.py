@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 import invtransfer
-from .config import Registry, data_root, results_root, atomic_save, atomic_write_json, config_hash, DATA_ENV
+from .config import Registry, data_root, results_root, atomic_save, atomic_savez, atomic_write_json, config_hash, read_json, set_aside, DATA_ENV
 
 # %% auto #0
 __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'GTSRB_CLASSES',
@@ -343,7 +343,7 @@ def write_gtsrb32(tv_root: Path, root: Path | None = None) -> list[Path]:
     for name, x, y, names in [('train', load(train), [int(p.parent.name) for p in train], [f'{p.parent.name}/{p.name}' for p in train]),
                               ('test', load([base/'GTSRB'/'Final_Test'/'Images'/r[0] for r in rows]), [int(r[-1]) for r in rows], [r[0] for r in rows])]:
         dest = root/'gtsrb32'/f'gtsrb32-{name}.npz'
-        atomic_save(dest, lambda p: np.savez(open(p, 'wb'), x=x, y=np.asarray(y, np.int64), filenames=np.asarray(names)))
+        atomic_savez(dest, dict(x=x, y=np.asarray(y, np.int64), filenames=np.asarray(names)), compress=False)
         (dest.parent/f'{dest.name}.md5').write_text(md5_of(dest))   # a locally built file is checked against its own md5
         out.append(dest)
     return out
@@ -390,16 +390,16 @@ def sheet_paths(key: str, root: Path | None = None) -> dict:
 
 def _split_md5(s: Split) -> str: return hashlib.md5(np.ascontiguousarray(s.x).tobytes() + np.ascontiguousarray(s.y).tobytes()).hexdigest()
 
-def _read_sheet(paths: dict, key: str) -> dict:
+def _read_sheet(paths: dict, key: str) -> dict | None:
+    "A stored sheet, or None; a damaged one (record or images) is set aside and counts as missing."
+    if (rec := read_json(paths['json'])) is None: return None
     try:
-        rec = json.loads(paths['json'].read_text())
         with np.load(paths['npz']) as z: x, classes = z['x'], z['classes']
-    except Exception as e:
-        raise DataCorruptError(f"benchmark sheet {paths['json']} or {paths['npz'].name} cannot be read ({type(e).__name__}: {e}); "
-                               'delete both to rebuild them from the data') from None
-    if rec.get('key') != key or len(x) != len(classes) or len(classes) != len(rec.get('shown', {}).get('classes', ())):
-        raise DataCorruptError(f"benchmark sheet {paths['json']} does not match its key {key} or its images; delete it and {paths['npz'].name} to rebuild them")
-    return {**rec, 'x': x, 'classes': classes}
+        ok, why = rec.get('key') == key and len(x) == len(classes) == len(rec.get('shown', {}).get('classes', ())), 'it does not match its key or its record'
+    except Exception as e: ok, why = False, f'{type(e).__name__}: {e}'
+    if ok: return {**rec, 'x': x, 'classes': classes}
+    for p in (paths['npz'], paths['json']): set_aside(p, why)
+    return None
 
 def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int = 8, data: Path | None = None, **kw) -> dict:
     """Class counts, split sizes and one training image of each of the `n` largest and `n` smallest classes of benchmark `name`:
@@ -407,7 +407,7 @@ def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int =
     config = dict(benchmark=name, seed=seed, n=n, split=dict(sorted(kw.items())))
     key = config_hash(config)
     paths = sheet_paths(key, root)
-    if paths['json'].exists(): return _read_sheet(paths, key)
+    if (sheet := _read_sheet(paths, key)) is not None: return sheet
     b = load_benchmark(name, root=data, seed=seed, **kw)
     order = np.argsort(-b.counts, kind='stable')
     classes = np.concatenate([order[:n], order[-n:]])
@@ -416,8 +416,6 @@ def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int =
                splits=dict(train=len(b.train), val=len(b.val), test=len(b.test)), spec=b.spec,
                shown=dict(classes=classes.tolist(), train_index=idx.tolist()), train_md5=_split_md5(b.train),
                created=time.strftime('%Y-%m-%dT%H:%M:%S'), invtransfer=invtransfer.__version__)
-    def save(p):
-        with open(p, 'wb') as f: np.savez_compressed(f, x=b.train.x[idx], classes=classes)
-    atomic_save(paths['npz'], save)
+    atomic_savez(paths['npz'], dict(x=b.train.x[idx], classes=classes))
     atomic_write_json(paths['json'], rec)   # written last: a sheet is complete when its record exists
     return {**rec, 'x': b.train.x[idx], 'classes': classes}

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_write_json, results_root
+from .config import Registry, config_dict, config_hash, atomic_write_json, results_root, read_json, load_state
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES
 from .models import MODELS, make_model
@@ -163,9 +163,8 @@ def checkpoint_path(cfg: Sec3Config, root: Path | None = None) -> Path:
     return Path(root or results_root())/'sec3'/'checkpoints'/f'{cfg.key}.pt'
 
 def load_result(cfg: Sec3Config, root: Path | None = None) -> dict | None:
-    "The stored result of `cfg`, or None."
-    p = result_path(cfg, root)
-    return json.loads(p.read_text()) if p.exists() else None
+    "The stored result of `cfg`, or None (a damaged one is set aside)."
+    return read_json(result_path(cfg, root))
 
 def _device_name(device: str) -> str:
     if device.startswith('cuda') and torch.cuda.is_available(): return torch.cuda.get_device_name(device)
@@ -242,7 +241,7 @@ def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, 
 # %% ../nbs/08_experiment.ipynb #eecc1b66
 def _resume_epoch(cfg: Sec3Config, root) -> int:
     ck = checkpoint_path(cfg, root)
-    return torch.load(ck, map_location='cpu', weights_only=False)['epoch'] + 1 if ck.exists() else 0
+    return st['epoch'] + 1 if (st := load_state(ck)) is not None else 0
 
 def group_key(cfg: Sec3Config, root: Path | None = None) -> str:
     "Runs with equal group keys can be trained in one vectorized step (Section 3-4 runs only; others run alone)."

@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_save, atomic_write_json, results_root
+from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
 from .metrics import to_tensor
@@ -218,7 +218,8 @@ class MunitNuisance(nn.Module):
 
 def load_nuisance_model(path: Path, cfg: MunitConfig, image_shape: tuple | None = None, device: str = 'cpu') -> MunitNuisance:
     "Load a saved T~; with `image_shape` (C, H, W) given, fail clearly if the data do not match it."
-    state = torch.load(path, map_location=device, weights_only=False)
+    state = load_state(path)
+    if state is None: raise FileNotFoundError(f'no readable T~ weights at {path}')
     shape = tuple(state['image_shape'])
     ga, gb = Generator(shape[0], cfg), Generator(shape[0], cfg)
     ga.content.load_state_dict(state['content']); gb.load_state_dict(state['gen_b'])
@@ -251,8 +252,7 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
     w = 1.0 / np.bincount(y)[y]; w /= w.sum()
     fixed_t = _to_pm1(fixed).add(1).div(2).to(device) if fixed is not None else None
     start, log, grids = 0, [], []
-    if checkpoint and Path(checkpoint).exists():
-        st = torch.load(checkpoint, map_location=device, weights_only=False)
+    if checkpoint and (st := load_state(checkpoint)) is not None:
         if st['config'] != config_dict(cfg) or tuple(st['image_shape']) != shape:
             raise ValueError(f'MUNIT checkpoint {checkpoint} belongs to another configuration or image size')
         tr.load_state_dict(st['model']); tr.opt_g.load_state_dict(st['opt_g']); tr.opt_d.load_state_dict(st['opt_d'])
@@ -285,7 +285,7 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
             if checkpoint and done < cfg.iterations:
                 st = {'iteration': done, 'model': tr.state_dict(), 'opt_g': tr.opt_g.state_dict(), 'opt_d': tr.opt_d.state_dict(),
                       'log': log, 'grids': grids, 'config': config_dict(cfg), 'image_shape': shape}
-                atomic_save(checkpoint, lambda p: torch.save(st, p))
+                save_state(checkpoint, st)
     return MunitNuisance(tr.gen_a, tr.gen_b, shape), log, grids
 
 # %% ../nbs/10_munit.ipynb #940f70e6
@@ -316,8 +316,7 @@ def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     return {'json': d/f'{run.key}.json', 'npz': d/f'{run.key}.npz', 'pt': d/f'{run.key}.pt', 'ckpt': d/'checkpoints'/f'{run.key}.pt'}
 
 def load_munit_record(run: MunitRun, root: Path | None = None) -> dict | None:
-    p = munit_paths(run, root)['json']
-    return json.loads(p.read_text()) if p.exists() else None
+    return read_json(munit_paths(run, root)['json'])
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
@@ -351,7 +350,7 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
     t0 = time.time()
     rec = {'key': run.key, 'config': config_dict(run), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': device,
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
-    resumed = torch.load(paths['ckpt'], weights_only=False)['iteration'] if paths['ckpt'].exists() else 0
+    resumed = (load_state(paths['ckpt']) or {}).get('iteration', 0)
     try:
         x, y, sizes, order, clean = run.training_set()
         rows = _fixed_rows(y, order)
@@ -362,10 +361,10 @@ def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, p
         atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
                                           'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
         raise
-    atomic_save(paths['pt'], lambda p: torch.save(tilde.state(), p))
+    save_state(paths['pt'], tilde.state())
     arrays = {'inputs': x[rows], 'classes': y[rows], 'sizes': sizes[y[rows]], **({'clean': clean[rows]} if clean is not None else {}),
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
-    atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **arrays))
+    atomic_savez(paths['npz'], arrays)
     wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included
     rec.update(status='ok', log=log, wall_s=round(wall, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), resumed_from=resumed,
                iterations_per_s=round((run.munit.iterations - resumed) / max(wall, 1e-9), 3), image_shape=list(tilde.image_shape))
@@ -377,4 +376,7 @@ def nuisance_model(run: MunitRun, *, device: str = 'cpu', root: Path | None = No
     "T~ of a MUNIT run, trained first if needed; a failed run raises instead of returning a model."
     r = run_munit(run, device=device, root=root)
     if r['status'] != 'ok': raise RuntimeError(f'MUNIT run {run.key} failed: {r.get("error")}')
-    return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)
+    try: return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)
+    except FileNotFoundError:   # damaged weights were set aside: the run trains them again
+        run_munit(run, device=device, root=root)
+        return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import torch
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_save, atomic_write_json, results_root
+from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state
 from .data import BENCHMARKS, GTSRB_CLASSES, load_benchmark, rng_for
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import TrainConfig, train_classifier
 from .samplers import make_sampler
-from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_munit_grids, load_nuisance_model
+from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, munit_paths, load_munit_record, load_munit_grids, load_nuisance_model, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy, to_tensor
 from .experiment import _device_name, load_any, run_grid, collect
@@ -151,8 +151,7 @@ class Sec5Config:
     def run(self, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
         return run_sec5(self, device=device, root=root, force=force, progress=progress)
     def load_record(self, root: Path | None = None) -> dict | None:
-        p = sec5_path(self, root)
-        return json.loads(p.read_text()) if p.exists() else None
+        return read_json(sec5_path(self, root))
 
 def sec5_path(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/f'{cfg.key}.json'
 def sec5_checkpoint(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/'checkpoints'/f'{cfg.key}.pt'
@@ -206,11 +205,9 @@ def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
     "T~ for a GIT run: the benchmark's own MUNIT run, or the named one if it was trained on this benchmark split."
     own = cfg.munit_run
     if cfg.generator is None or cfg.generator == own.key:
-        run_munit(own, device=device, root=root)
-        return LearnedNuisance(load_nuisance_model(munit_paths(own, root)['pt'], own.munit, device=device))
+        return LearnedNuisance(nuisance_model(own, device=device, root=root))
     path = Path(root or results_root())/'munit'/f'{cfg.generator}.json'
-    if not path.exists(): raise FileNotFoundError(f'GIT generator {cfg.generator} has no record in {path.parent}')
-    rec = json.loads(path.read_text())
+    if (rec := read_json(path)) is None: raise FileNotFoundError(f'GIT generator {cfg.generator} has no record in {path.parent}')
     trained_on = (rec['config'].get('source'), rec['config'].get('nuisance'), rec['config'].get('data', []), rec['config'].get('seed'))
     wanted = (cfg.benchmark, 'learned', [list(p) for p in cfg.data], cfg.data_seed)
     if trained_on != wanted:
@@ -289,13 +286,11 @@ def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path 
     "train_classifier for a FileBenchmark: batches decoded from files by DataLoader workers; returns the mean loss per epoch."
     from invtransfer.benchmarks import inat_transforms
     from invtransfer.train import lr_at_epoch
-    from invtransfer.config import atomic_save
     model.to(device)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     sampler, ds = make_sampler(cfg.sampler, fb.train_y, cfg.seed, cfg.drs_epoch), fb.dataset('train', inat_transforms(True))
     start, history = 0, []
-    if checkpoint and Path(checkpoint).exists():
-        st = torch.load(checkpoint, map_location=device, weights_only=False)
+    if checkpoint and (st := load_state(checkpoint)) is not None:
         assert st['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'
         model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); start, history = st['epoch'] + 1, st['history']
     for epoch in range(start, cfg.epochs):
@@ -314,7 +309,7 @@ def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path 
         if progress: print(f'epoch {epoch}: loss {history[-1]:.4f}', flush=True)
         if checkpoint:
             st = {'epoch': epoch, 'model': model.state_dict(), 'opt': opt.state_dict(), 'history': history, 'config': config_dict(cfg)}
-            atomic_save(checkpoint, lambda p: torch.save(st, p))
+            save_state(checkpoint, st)
     return history
 
 @torch.no_grad()
@@ -960,15 +955,14 @@ def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = No
     xf = pool.x.astype(np.float32) / 255
     axes = (0, 1, 2) if xf.ndim == 4 else None
     model = make_model(j.arch, b.channels, b.num_classes, b.image_size, xf.mean(axes), xf.std(axes))
-    if paths['judge'].exists():
-        state = torch.load(paths['judge'], map_location=device, weights_only=False)
+    if (state := load_state(paths['judge'])) is not None:
         model.load_state_dict(state['model']); return model.to(device).eval(), state['record']
     t0 = time.time()
     train_classifier(model, pool.x, pool.y, j.train_config(), checkpoint=paths['ckpt'], device=device, progress=False)
     acc = _accuracies(model, type(b.test)(test_x, b.test.y), b.num_classes, device)
     rec = {'key': paths['judge'].stem, 'config': config_dict(j), 'sees': cfg.judge_sees or 'images', 'pool': len(pool.y),
            'balanced_test_acc': float(np.nanmean(acc)), 'test_acc': acc.tolist(), 'wall_s': round(time.time() - t0, 2), 'device': _device_name(device)}
-    atomic_save(paths['judge'], lambda p: torch.save({'model': model.state_dict(), 'record': rec}, p))
+    save_state(paths['judge'], {'model': model.state_dict(), 'record': rec})
     paths['ckpt'].unlink(missing_ok=True)
     return model.eval(), rec
 
@@ -986,7 +980,7 @@ def _u8(x: torch.Tensor) -> np.ndarray:
 def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None = None, force: bool = False, batch: int = 256) -> dict:
     "The judge's per-class accuracy on the training images, their reconstructions and their T~ samples: loaded from the cache, or computed and stored."
     cfg.validate(); paths = fidelity_paths(cfg, root)
-    if not force and paths['json'].exists() and (r := json.loads(paths['json'].read_text()))['status'] == 'ok': return r
+    if not force and (r := read_json(paths['json'])) and r['status'] == 'ok': return r
     rec = {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
     t0 = time.time()
@@ -1016,7 +1010,7 @@ def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None 
                         samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
     except Exception as e:
         atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}); raise
-    atomic_save(paths['npz'], lambda p: np.savez_compressed(open(p, 'wb'), **grid))
+    atomic_savez(paths['npz'], grid)
     rec.update(status='ok', judge=jrec, munit_iterations=cfg.munit.munit.iterations, munit_recon_x=mrec['log'][-1]['recon_x'],
                classes=classes, sample_confusion=conf.tolist(), wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
     atomic_write_json(paths['json'], rec)
@@ -1048,8 +1042,7 @@ def fidelity_configs(profile: str) -> list[FidelityConfig]:
 def fidelity_root(profile: str) -> Path: return results_root()/FIDELITY_SHARED.get(profile, profile)
 
 def _load_fidelity(cfg: FidelityConfig, root) -> dict | None:
-    p = fidelity_paths(cfg, root)['json']
-    return r if p.exists() and (r := json.loads(p.read_text()))['status'] == 'ok' else None
+    return r if (r := read_json(fidelity_paths(cfg, root)['json'])) and r['status'] == 'ok' else None
 
 JUDGE_LABEL = {None: 'real images', 'samples': 'T~ samples'}
 

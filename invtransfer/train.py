@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
-from .config import atomic_save, config_dict
+from .config import config_dict, save_state, load_state
 from .metrics import to_tensor
 from .samplers import make_sampler
 
@@ -60,8 +60,7 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     sampler = make_sampler(cfg.sampler, y, cfg.seed, cfg.drs_epoch)
     start, history = 0, []
-    if checkpoint and Path(checkpoint).exists():
-        state = torch.load(checkpoint, map_location=device, weights_only=False)
+    if checkpoint and (state := load_state(checkpoint)) is not None:
         assert state['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'
         model.load_state_dict(state['model']); opt.load_state_dict(state['opt'])
         start, history = state['epoch'] + 1, state['history']
@@ -81,5 +80,5 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
         history.append(total / max(seen, 1)); bar.set_postfix(loss=f'{history[-1]:.3f}')
         if checkpoint:
             state = {'epoch': epoch, 'model': model.state_dict(), 'opt': opt.state_dict(), 'history': history, 'config': config_dict(cfg)}
-            atomic_save(checkpoint, lambda p: torch.save(state, p))
+            save_state(checkpoint, state)
     return history

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm import tqdm
-from .config import atomic_save, config_dict
+from .config import config_dict, save_state, load_state
 from .data import Split, rng_for
 from .metrics import to_tensor, to_float, _out_dtype
 from .samplers import make_sampler
@@ -84,12 +84,11 @@ def _save_member(ens, opt, m: int, mem: Member, epoch: int, history: list[float]
     mem.model.load_state_dict(ens.member_state(m))
     state = {'epoch': epoch, 'model': mem.model.state_dict(), 'opt': _opt_state(ens, opt, m, mem.model, mem.cfg),
              'history': list(history), 'config': config_dict(mem.cfg)}
-    atomic_save(mem.checkpoint, lambda p: torch.save(state, p))
+    save_state(mem.checkpoint, state)
 
 def _load_member(mem: Member, device) -> tuple[int, list[float], dict | None]:
     "Restore a member's weights from its checkpoint; returns (first epoch to run, history, its optimiser state)."
-    if not (mem.checkpoint and Path(mem.checkpoint).exists()): return 0, [], None
-    state = torch.load(mem.checkpoint, map_location=device, weights_only=False)
+    if not mem.checkpoint or (state := load_state(mem.checkpoint)) is None: return 0, [], None
     if state['config'] != config_dict(mem.cfg): raise ValueError(f'checkpoint {mem.checkpoint} belongs to another configuration')
     mem.model.load_state_dict(state['model'])
     return state['epoch'] + 1, state['history'], state['opt']

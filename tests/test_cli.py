@@ -50,3 +50,17 @@ def test_kmnist_source_is_real_and_split():
     assert np.bincount(s.test.y).tolist() == [200] * 10
     assert len(s.train) + len(s.val) + len(s.test) == 10_000
     assert s.lt_sizes.tolist() == [640, 160, 71, 40, 25, 17, 13, 10, 7, 6]
+
+def test_damaged_cached_result_is_set_aside(results):
+    "A truncated result file is named on stderr, moved aside and computed again, to the same numbers."
+    import json
+    args = ('--profile', 'smoke', '--nuisances', 'bg', '--methods', 'erm', '--instances', '1', '--epochs', '2', '--no-progress', '--results', str(results))
+    assert cli(*args).returncode == 0
+    f = next((results/'sec3').glob('*.json')); good = json.loads(f.read_text())
+    f.write_text(f.read_text()[:40])
+    r = cli(*args)
+    assert r.returncode == 0, r.stderr
+    assert str(f) in r.stderr and 'CorruptCacheWarning' in r.stderr, r.stderr
+    assert len(list(f.parent.glob(f'{f.name}.corrupt-*'))) == 1
+    again = json.loads(f.read_text())
+    assert again['status'] == 'ok' and again['classes'] == good['classes'] and again['train_loss'] == good['train_loss']

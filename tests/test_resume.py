@@ -23,13 +23,13 @@ def test_kill_and_resume(tmp_path):
         cks = list(ckdir.glob('*.pt')) if ckdir.exists() else []
         if cks:
             try:
-                if torch.load(cks[0], weights_only=False)['epoch'] >= 1: break
+                if torch.load(cks[0], weights_only=True)['epoch'] >= 1: break
             except Exception: pass  # checkpoint being replaced right now
         assert p.poll() is None, 'run finished before it could be killed: make it longer'
         time.sleep(0.05)
     p.send_signal(signal.SIGKILL); p.wait()
     assert not list((b/'sec3').glob('*.json')), 'a killed run must not leave a result'
-    epoch_at_kill = torch.load(next(ckdir.glob('*.pt')), weights_only=False)['epoch']
+    epoch_at_kill = torch.load(next(ckdir.glob('*.pt')), weights_only=True)['epoch']
     assert 1 <= epoch_at_kill < 11
     assert start(b).wait(600) == 0
     ra, rb = only_result(a), only_result(b)
