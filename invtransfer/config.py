@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_config.ipynb #dc1872af
 from __future__ import annotations
-import dataclasses, hashlib, json, os, tempfile, time, warnings
+import contextlib, dataclasses, hashlib, json, os, socket, tempfile, time, warnings
 from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'RESULTS_ENV', 'project_root', 'data_root', 'results_root', 'Registry', 'config_dict', 'config_hash',
            'atomic_save', 'atomic_write_json', 'atomic_savez', 'CorruptCacheWarning', 'set_aside', 'read_json',
-           'save_state', 'load_state']
+           'save_state', 'load_state', 'claim_path', 'release_claim', 'try_claim', 'claimed_elsewhere', 'claim',
+           'computed_once']
 
 # %% ../nbs/00_config.ipynb #e40410b7
 DATA_ENV, RESULTS_ENV = 'INVTRANSFER_DATA', 'INVTRANSFER_RESULTS'
@@ -143,3 +144,63 @@ def load_state(path: Path) -> dict | None:
     except FileNotFoundError: return None
     except Exception as e:
         set_aside(path, f"{type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else 'unreadable'}"); return None
+
+# %% ../nbs/00_config.ipynb #c1a1e002
+try: import fcntl
+except ImportError: fcntl = None   # no flock: claims are not taken
+
+_HELD: dict = {}   # record path -> [fd of its claim file, depth] for the claims this process holds
+
+def claim_path(path: Path) -> Path: return Path(path).with_name(Path(path).name + '.claim')
+
+def _acquire(path: Path, wait: bool) -> bool:
+    key = str(Path(path).resolve())
+    if key in _HELD: _HELD[key][1] += 1; return True
+    if fcntl is None: _HELD[key] = [None, 1]; return True
+    cp = claim_path(path); cp.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(cp, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError: os.close(fd); return False
+        try: same = os.fstat(fd).st_ino == os.stat(cp).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)   # its holder removed the file while we waited: claim the one there now
+    os.ftruncate(fd, 0)
+    os.write(fd, json.dumps({'host': socket.gethostname(), 'pid': os.getpid(), 'since': time.strftime('%Y-%m-%dT%H:%M:%S')}).encode())
+    _HELD[key] = [fd, 1]
+    return True
+
+def release_claim(path: Path):
+    "End one level of this process's claim on the record at `path`; the outermost release removes the claim file and unlocks it."
+    key = str(Path(path).resolve())
+    held = _HELD[key]; held[1] -= 1
+    if held[1]: return
+    del _HELD[key]
+    if held[0] is None: return
+    claim_path(path).unlink(missing_ok=True)   # removed while still locked, then unlocked: a waiter sees it is gone and retries
+    os.close(held[0])
+
+def try_claim(path: Path) -> bool:
+    "Claim the record at `path` without waiting: True if this process holds it now (or already did), False if another live process does."
+    return _acquire(path, wait=False)
+
+def claimed_elsewhere(path: Path) -> bool:
+    "Whether another live process holds the claim on the record at `path` (a probe: claims nothing)."
+    if str(Path(path).resolve()) in _HELD: return False
+    if not try_claim(path): return True
+    release_claim(path); return False
+
+@contextlib.contextmanager
+def claim(path: Path):
+    "Hold the claim on computing the record at `path` for the `with` block, first waiting while another process holds it."
+    _acquire(path, wait=True)
+    try: yield
+    finally: release_claim(path)
+
+def computed_once(path: Path, load: Callable[[], dict | None], compute: Callable[[], dict], force: bool = False) -> dict:
+    "The record at `path`: `load()` when it is there and ok; else, under the claim (after any process computing it has finished), loaded again or `compute()`d."
+    if not force and (r := load()) and r.get('status') == 'ok': return r
+    with claim(path):
+        if not force and (r := load()) and r.get('status') == 'ok': return r
+        return compute()

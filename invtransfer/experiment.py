@@ -4,20 +4,20 @@
 
 # %% ../nbs/08_experiment.ipynb #d9b3a62b
 from __future__ import annotations
-import argparse, dataclasses, itertools, json, platform, sys, time, traceback
+import argparse, contextlib, dataclasses, itertools, json, platform, sys, time, traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_write_json, results_root, read_json, load_state
+from .config import Registry, config_dict, config_hash, atomic_write_json, results_root, read_json, load_state, computed_once, claim, claimed_elsewhere, try_claim, release_claim
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES
 from .models import MODELS, make_model
 from .samplers import SAMPLERS, make_sampler
 from .train import TrainConfig, train_classifier
-from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, nuisance_model, load_munit_record
+from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, nuisance_model, load_munit_record, munit_paths
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy, balanced_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
@@ -25,7 +25,7 @@ from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_
 # %% auto #0
 __all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
            'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'group_key', 'run_sec3_group', 'load_any',
-           'plan_groups', 'run_grid', 'collect', 'parse_args', 'main']
+           'record_path', 'plan_groups', 'run_grid', 'collect', 'parse_args', 'main']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -224,9 +224,11 @@ def _check_history(history):
     if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
 
 def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-    "Result of one configuration: loaded from the cache, or computed, stored and returned."
+    "Result of one configuration: loaded from the cache, or computed (once, whichever process gets there first), stored and returned."
     cfg.validate()
-    if not force and (r := load_result(cfg, root)) and r['status'] == 'ok': return r
+    return computed_once(result_path(cfg, root), lambda: load_result(cfg, root), lambda: _compute_sec3(cfg, device, root, progress), force)
+
+def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     src = load_source(cfg.source, seed=cfg.seed)   # missing/corrupt data raises before anything is written
     record = _new_record(cfg, device)
     try:
@@ -299,6 +301,11 @@ def load_any(cfg, root: Path | None = None) -> dict | None:
     if hasattr(cfg, 'load_record'): return cfg.load_record(root)   # runs defined in later chapters (Sections 5-6)
     return load_munit_record(cfg, root) if isinstance(cfg, MunitRun) else load_result(cfg, root)
 
+def record_path(cfg, root: Path | None = None) -> Path:
+    "Where the record of a classifier or MUNIT run lives (and so what its claim is on)."
+    if hasattr(cfg, 'record_path'): return cfg.record_path(root)   # runs defined in later chapters (Sections 5-6)
+    return munit_paths(cfg, root)['json'] if isinstance(cfg, MunitRun) else result_path(cfg, root)
+
 def _done(c, root) -> bool: return bool((r := load_any(c, root)) and r['status'] == 'ok')
 
 def plan_groups(configs: list, members: int = 1, root: Path | None = None) -> list[list]:
@@ -317,11 +324,7 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
     todo = [c for c in configs if not _done(c, root)]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
     def failed(c, e): out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}' if e else f"{c.key}: {load_any(c, root)['error']}")
-    for group in tqdm(plan_groups(todo, members, root), desc='runs' if members == 1 else 'groups', disable=not progress or not todo,
-                      file=sys.stdout, mininterval=5):
-        fresh = [c for c in group if not _done(c, root)]   # another process may have finished some meanwhile
-        out['cached'] += len(group) - len(fresh)
-        if not fresh: continue
+    def compute(fresh):
         try:
             if isinstance(fresh[0], MunitRun): run_munit(fresh[0], device=device, root=root); out['computed'] += 1
             elif hasattr(fresh[0], 'run'): fresh[0].run(device=device, root=root); out['computed'] += 1
@@ -333,6 +336,24 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
         except KeyboardInterrupt: raise
         except Exception as e:
             for c in fresh: failed(c, e)
+    def run(group, wait: bool) -> list:
+        "Claim the group's runs (waiting for other processes if `wait`), compute those not done; returns the runs another process holds."
+        with contextlib.ExitStack() as held:
+            mine, busy = [], []
+            for c in sorted(group, key=lambda c: str(record_path(c, root))):   # one order everywhere, so no two processes wait on each other
+                p = record_path(c, root)
+                if wait: held.enter_context(claim(p)); mine.append(c)
+                elif try_claim(p): held.callback(release_claim, p); mine.append(c)
+                else: busy.append(c)
+            fresh = [c for c in group if c in mine and not _done(c, root)]   # another process may have finished some meanwhile
+            out['cached'] += len(mine) - len(fresh)
+            if fresh: compute(fresh)
+        return busy
+    held_elsewhere = []
+    for group in tqdm(plan_groups(todo, members, root), desc='runs' if members == 1 else 'groups', disable=not progress or not todo,
+                      file=sys.stdout, mininterval=5):
+        if busy := run(group, wait=False): held_elsewhere.append(busy)
+    for group in held_elsewhere: run(group, wait=True)   # last: wait for the processes computing them, then read (or compute) them
     return out
 
 def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:

@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state
+from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state, computed_once
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
 from .metrics import to_tensor
@@ -342,10 +342,15 @@ def true_samples(run: MunitRun, grids: dict, n_styles: int, seed: int = 0) -> np
     return np.stack([t(clean, rng_for(seed, 'fig2-true', j)) for j in range(n_styles)], 1)
 
 def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, force: bool = False) -> dict:
-    "Train (or load the record of) one MUNIT run; the weights of T~ are left in munit_paths(run)['pt']."
+    "Train (once, whichever process gets there first) or load the record of one MUNIT run; the weights of T~ are left in munit_paths(run)['pt']."
     run.validate()
     paths = munit_paths(run, root)
-    if not force and (r := load_munit_record(run, root)) and r['status'] == 'ok' and paths['pt'].exists(): return r
+    def load():   # a run counts as done only with its weights
+        r = load_munit_record(run, root)
+        return r if r and paths['pt'].exists() else None
+    return computed_once(paths['json'], load, lambda: _train_run(run, paths, device, root, progress), force)
+
+def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) -> dict:
     run.check_data()
     t0 = time.time()
     rec = {'key': run.key, 'config': config_dict(run), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': device,

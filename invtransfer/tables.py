@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state
+from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state, computed_once
 from .data import BENCHMARKS, GTSRB_CLASSES, load_benchmark, rng_for
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
@@ -30,7 +30,7 @@ __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'GIT_
            'JUDGE_LABEL', 'DOSE_ROWS', 'DOSE_K_ROWS', 'DOSE_TABLES', 'CUTOFF_BASES', 'bench', 'BenchMunitRun',
            'MunitFiles', 'Sec5Config', 'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop',
            'BenchAugment', 'run_sec5', 'train_streaming', 'topk_streaming', 'BenchProfile', 'sec5_config', 'parse_row',
-           'cell_config', 'table_grid', 'table_frame', 'show_table', 'welch', 'gain_frame', 'finding',
+           'cell_config', 'table_grid', 'table_cells', 'table_frame', 'show_table', 'welch', 'gain_frame', 'finding',
            'resampling_finding', 'size_group', 'size_group_frame', 'size_group_finding', 'late_git', 'late_git_grid',
            'late_git_frame', 'late_git_finding', 'scale_frame', 'scale_finding', 'parse_args', 'main', 'JudgeConfig',
            'FidelityConfig', 'judge_pool', 'fidelity_paths', 'train_judge', 'run_fidelity', 'class_name',
@@ -152,6 +152,7 @@ class Sec5Config:
         return run_sec5(self, device=device, root=root, force=force, progress=progress)
     def load_record(self, root: Path | None = None) -> dict | None:
         return read_json(sec5_path(self, root))
+    def record_path(self, root: Path | None = None) -> Path: return sec5_path(self, root)
 
 def sec5_path(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/f'{cfg.key}.json'
 def sec5_checkpoint(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/'checkpoints'/f'{cfg.key}.pt'
@@ -243,9 +244,11 @@ def _accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
     return per_class_accuracy(split.y, model_log_proba(model, device)(split.x).argmax(1), num_classes)
 
 def run_sec5(cfg: Sec5Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-    "Result of one benchmark run: loaded from the cache, or trained, evaluated, stored and returned."
+    "Result of one benchmark run: loaded from the cache, or trained (once, whichever process gets there first), evaluated, stored and returned."
     cfg.validate()
-    if not force and (r := cfg.load_record(root)) and r['status'] == 'ok': return r
+    return computed_once(sec5_path(cfg, root), lambda: cfg.load_record(root), lambda: _compute_sec5(cfg, device, root, progress), force)
+
+def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     b = bench(cfg.benchmark, cfg.data_seed, cfg.data)   # missing or corrupt data raises before anything is written
     rec = {'key': cfg.key, 'config': config_dict(cfg), 'label': cfg.label, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
            'device': _device_name(device), 'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
@@ -524,7 +527,7 @@ def table_grid(table: str, profile: str, seeds: int | None = None, rows=None) ->
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     if n <= 0: raise ValueError(f'seeds must be positive, got {n}')
     cfgs = {}
-    for (row, col) in _cells(table, rows):
+    for (row, col) in table_cells(table, rows):
         for s in range(n):
             c = cell_config(table, row, col, profile, s)
             if isinstance(c, Sec5Config): cfgs[c.key] = c
@@ -534,7 +537,8 @@ def table_grid(table: str, profile: str, seeds: int | None = None, rows=None) ->
 def _rows(table: str) -> list[str]:
     return list(dict.fromkeys(r for r, _ in PAPER[table])) if table != 'table1' else [l.split(' | ')[0] for l in _T1.splitlines()]
 
-def _cells(table: str, rows=None) -> list[tuple[str, str]]:
+def table_cells(table: str, rows=None) -> list[tuple[str, str]]:
+    "The (row, column) cells of `table` as the paper prints them (Table 1 has K49 cells for some rows only), for `rows` (default: all)."
     return [(r, c) for r in (rows or _rows(table)) for c in COLUMNS[table]
             if table != 'table1' or (r, c) in PAPER['table1'] or not c.startswith('K49')]
 
@@ -551,7 +555,7 @@ def table_frame(table: str, profile: str, root: Path | None = None, seeds: int |
     "One line per cell: the paper's value, ours (mean ± SE over n runs) or why it is missing, and the comparison."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col in _cells(table, rows):
+    for row, col in table_cells(table, rows):
         paper = PAPER[table].get((row, col))
         recs, c0 = _runs(table, row, col, profile, n, root)
         acc = [100 * r['top5' if col.endswith('top-5') else 'top1' if col.endswith('top-1') else 'balanced_acc'] for r in recs]
@@ -594,7 +598,7 @@ def welch(a, b, level: float = 0.95) -> tuple[float, float, float]:
 
 def _pairs(table: str):
     "(row, column, baseline row, baseline column) for every augmented cell that has a baseline."
-    for row, col in _cells(table):
+    for row, col in table_cells(table):
         base = row.split(' +')[0] if ' +' in row else (row if col.endswith('with GIT') else None)
         if base is not None: yield row, col, base, col.replace('with GIT', 'without GIT')
 
@@ -980,7 +984,9 @@ def _u8(x: torch.Tensor) -> np.ndarray:
 def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None = None, force: bool = False, batch: int = 256) -> dict:
     "The judge's per-class accuracy on the training images, their reconstructions and their T~ samples: loaded from the cache, or computed and stored."
     cfg.validate(); paths = fidelity_paths(cfg, root)
-    if not force and (r := read_json(paths['json'])) and r['status'] == 'ok': return r
+    return computed_once(paths['json'], lambda: read_json(paths['json']), lambda: _measure_fidelity(cfg, paths, device, root, batch), force)
+
+def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch: int) -> dict:
     rec = {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
            'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
     t0 = time.time()
@@ -1261,7 +1267,7 @@ def cutoff_finding(f: pd.DataFrame) -> str:
 # %% ../nbs/15_tables.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    return [r for row, col in _cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
+    return [r for row, col in table_cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
 
 def table_provenance(tables: list[str], profile: str, root: Path | None = None, seeds: int | None = None) -> str:
     "Which finished runs the tables show and where they came from."

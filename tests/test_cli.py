@@ -1,8 +1,8 @@
 """Bad input on the command line: a clear message, exit status 2, and no result file."""
-import gzip, shutil
+import gzip, os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
-from conftest import cli, SHARED
+from conftest import cli, SHARED, ROOT
 
 def no_results(d: Path): return not d.exists() or not any(d.rglob('*.json'))
 
@@ -64,3 +64,39 @@ def test_damaged_cached_result_is_set_aside(results):
     assert len(list(f.parent.glob(f'{f.name}.corrupt-*'))) == 1
     again = json.loads(f.read_text())
     assert again['status'] == 'ok' and again['classes'] == good['classes'] and again['train_loss'] == good['train_loss']
+
+
+def invtransfer(*args, env=None):
+    "Run the installed `invtransfer` command (the console script beside this Python)."
+    return subprocess.run([str(Path(sys.executable).parent/'invtransfer'), *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+
+def test_invtransfer_command_lists_the_committed_results():
+    assert invtransfer('--help').returncode == 0
+    r = invtransfer('status', '--profile', 'gtsrb', '--summary')
+    assert r.returncode == 0, r.stderr
+    runs, ok, failed, missing = map(int, re.match(r'profile gtsrb: (\d+) runs, (\d+) ok, (\d+) failed, (\d+) missing', r.stdout).groups())
+    assert runs > 100 and ok == runs and failed == missing == 0
+    kmnist = invtransfer('status', '--profile', 'kmnist', 'fig1')
+    assert kmnist.returncode == 0 and re.search(r'fig1\s+bg · erm\s+5\s+5\s+0\s+0', kmnist.stdout), kmnist.stdout
+
+@pytest.mark.parametrize('args, message', [
+    ([], 'usage: invtransfer'),
+    (['status', '--profile', 'huge'], "unknown profile 'huge'"),
+    (['status', '--profile', 'gtsrb', 'fig1'], "profile 'gtsrb' has no target 'fig1'"),
+    (['status', '--profile', 'gtsrb', '--epochs', '3'], 'unrecognized arguments: --epochs'),
+    (['run', '--profile', 'smoke', 'table7'], "unknown target 'table7'"),
+    (['run', '--profile', 'smoke', 'fig1', '--methods', 'ldam-drw'], "unknown method 'ldam-drw'"),
+    (['bench', 'gpu'], "invalid choice: 'gpu'"),
+])
+def test_invtransfer_bad_input(args, message, results):
+    r = invtransfer(*args, *(['--results', str(results)] if args[:1] == ['run'] else []))
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+    assert no_results(results)
+
+def test_invtransfer_run_is_the_module_command(results):
+    "`invtransfer run` and `python -m invtransfer.tables` print the same table from the cache."
+    a = invtransfer('run', 'table3', '--profile', 'gtsrb', '--no-compute')
+    b = subprocess.run([sys.executable, '-m', 'invtransfer.tables', '--profile', 'gtsrb', '--tables', 'table3', '--no-compute'],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert a.returncode == b.returncode == 0 and a.stdout == b.stdout and 'LDAM None' in a.stdout

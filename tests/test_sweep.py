@@ -75,3 +75,21 @@ def test_cli_dask_executor(tmp_path):
     assert [r['trainer'] for r in recs] == [{'vectorized': 2, 'amp': False}] * 2
     bad = subprocess.run([('spark' if a == 'dask' else a) for a in cmd], capture_output=True, text=True)
     assert bad.returncode == 2 and 'spark' in bad.stderr
+
+
+def test_two_processes_compute_each_run_once(tmp_path):
+    "Two command lines started together on one results folder: each run is computed by one of them, and both end with every record."
+    import re
+    results = tmp_path/'r'
+    cmd = [sys.executable, '-m', 'invtransfer.experiment', '--profile', 'smoke', '--nuisances', 'bg', '--methods', 'erm', 'ce-drs',
+           '--instances', '2', '--epochs', '2', '--no-progress', '--results', str(results)]
+    ps = [subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, 'OMP_NUM_THREADS': '1'}) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in ps]
+    assert [p.returncode for p in ps] == [0, 0], outs
+    counts = [tuple(map(int, re.search(r'(\d+) runs: (\d+) cached, (\d+) computed, (\d+) failed', o).groups())) for o, _ in outs]
+    assert [c[0] for c in counts] == [4, 4] and [c[1] + c[2] for c in counts] == [4, 4], counts
+    assert sum(c[2] for c in counts) == 4, f'runs computed twice: {counts}'
+    records = [json.loads(p.read_text()) for p in (results/'sec3').glob('*.json')]
+    assert len(records) == 4 and all(r['status'] == 'ok' for r in records)
+    assert not list(results.rglob('*.claim')), 'claims are removed by their holders'
