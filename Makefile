@@ -11,7 +11,7 @@ ifeq ($(origin INVTRANSFER_DATA), undefined)
 endif
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install book run-book site book-without-data test check-sync nbtest pytest browser-check chromium bench clean
+.PHONY: install book run-book site book-without-data test check-sync nbtest pytest browser-check chromium bench docs lab clean
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,14 @@ browser-check: chromium
 
 test: install check-sync nbtest pytest book-without-data browser-check
 	@echo "make test: all checks passed"
+
+# JupyterLab on the chapters, with the project's kernel (the venv's python3) and its data folder.
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=nbs
+
+# The documents generated from the committed records: README.md's headline table and results/README.md.
+docs: install
+	$(PY) tools/docs.py write
 
 # Throughput of the one-at-a-time and vectorized trainers, eKLD evaluation and MUNIT (ratios measured in one run).
 bench: install

@@ -99,7 +99,7 @@ def test_paper_chapters_render_before_any_run(nb, tmp_path, monkeypatch):
         assert 'No fidelity measurement is finished for this profile.' in text
 
 def test_gpu_cli_reads_committed_runs():
-    "The GPU runs of session 8 (results/gpu): Table 1's GTSRB-LT column and Table 2's all-classes rows, 3 runs a cell."
+    "The committed GPU runs (results/gpu): Table 1's GTSRB-LT column and Table 2's all-classes rows, 3 runs a cell."
     r = tables_cli('--profile', 'gpu', '--tables', 'table1', 'table2', '--no-compute')
     assert r.returncode == 0, r.stderr
     assert '31 runs: 31 in the cache, 0 not computed (--no-compute)' in r.stdout, r.stdout
