@@ -100,3 +100,9 @@ def test_invtransfer_run_is_the_module_command(results):
     b = subprocess.run([sys.executable, '-m', 'invtransfer.tables', '--profile', 'gtsrb', '--tables', 'table3', '--no-compute'],
                        capture_output=True, text=True, cwd=ROOT)
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout and 'LDAM None' in a.stdout
+
+def test_invtransfer_output_cut_short():
+    "`invtransfer status ... | head -1`: the reader stops early and the command ends quietly, with no traceback."
+    cmd = f'"{Path(sys.executable).parent}/invtransfer" status --profile gtsrb | head -1'
+    p = subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert p.stdout.startswith('profile gtsrb:') and 'Traceback' not in p.stderr, p.stderr[-2000:]
