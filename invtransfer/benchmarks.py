@@ -11,7 +11,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from .config import DATA_ENV, atomic_save, data_root
+import hashlib, time
+from functools import lru_cache
+import invtransfer
+from .config import DATA_ENV, atomic_save, atomic_savez, atomic_write_json, config_hash, data_root, read_json, results_root, set_aside
 from .data import BENCHMARKS, Benchmark, Split, FileSpec, lt_subset, exp_sizes
 from .data import DataMissingError, DataCorruptError, md5_of, require_files
 
@@ -21,7 +24,8 @@ __all__ = ['ARCHIVES', 'CIFAR_FILES', 'TINY', 'INAT_DIR', 'RANDAUGMENT_PUBLISHED
            'load_cifar_lt', 'load_cifar10_lt', 'load_cifar100_lt', 'write_fake_cifar', 'tinyimagenet_index',
            'read_images', 'load_tinyimagenet_lt', 'fake_colour', 'write_fake_tinyimagenet', 'FileBenchmark',
            'pil_to_float', 'ImageFiles', 'resize_shorter', 'InatTransform', 'inat_transforms', 'read_inat_annotations',
-           'load_inat2018', 'write_fake_inat', 'randaugment_op', 'randaugment_batch']
+           'load_inat2018', 'write_fake_inat', 'randaugment_op', 'randaugment_batch', 'load_benchmark', 'sheet_paths',
+           'benchmark_sheet']
 
 # %% ../nbs/14_benchmarks.ipynb #ef4e22fe
 @dataclass
@@ -435,3 +439,49 @@ def randaugment_batch(x: torch.Tensor, seed: int, num_ops: int, magnitude: float
             idx = (ops[layer] == k).nonzero()[:, 0]
             if len(idx): out[idx.to(x.device)] = randaugment_op(out[idx.to(x.device)], name, magnitude, signs[layer, idx])
     return out
+
+# %% ../nbs/14_benchmarks.ipynb #cb96295f
+@lru_cache(maxsize=4)
+def _bench_cached(name: str, root: str, seed: int, kw: tuple) -> Benchmark: return BENCHMARKS.get(name)(root=Path(root), seed=seed, **dict(kw))
+
+def load_benchmark(name: str, root: Path | None = None, seed: int = 0, **kw) -> Benchmark:
+    "Load a registered long-tailed benchmark (cached per process); `kw` are the loader's split settings."
+    BENCHMARKS.get(name)
+    return _bench_cached(name, str(root or data_root()), seed, tuple(sorted(kw.items())))
+
+# %% ../nbs/14_benchmarks.ipynb #a51c0e02
+def sheet_paths(key: str, root: Path | None = None) -> dict:
+    d = Path(root or results_root())/'benchmarks'
+    return {'json': d/f'{key}.json', 'npz': d/f'{key}.npz'}
+
+def _split_md5(s: Split) -> str: return hashlib.md5(np.ascontiguousarray(s.x).tobytes() + np.ascontiguousarray(s.y).tobytes()).hexdigest()
+
+def _read_sheet(paths: dict, key: str) -> dict | None:
+    "A stored sheet, or None; a damaged one (record or images) is set aside and counts as missing."
+    if (rec := read_json(paths['json'])) is None: return None
+    try:
+        with np.load(paths['npz']) as z: x, classes = z['x'], z['classes']
+        ok, why = rec.get('key') == key and len(x) == len(classes) == len(rec.get('shown', {}).get('classes', ())), 'it does not match its key or its record'
+    except Exception as e: ok, why = False, f'{type(e).__name__}: {e}'
+    if ok: return {**rec, 'x': x, 'classes': classes}
+    for p in (paths['npz'], paths['json']): set_aside(p, why)
+    return None
+
+def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int = 8, data: Path | None = None, **kw) -> dict:
+    """Class counts, split sizes and one training image of each of the `n` largest and `n` smallest classes of benchmark `name`:
+    read from `root`/benchmarks, else built from the data root `data` and written there; DataMissingError when neither is there."""
+    config = dict(benchmark=name, seed=seed, n=n, split=dict(sorted(kw.items())))
+    key = config_hash(config)
+    paths = sheet_paths(key, root)
+    if (sheet := _read_sheet(paths, key)) is not None: return sheet
+    b = load_benchmark(name, root=data, seed=seed, **kw)
+    order = np.argsort(-b.counts, kind='stable')
+    classes = np.concatenate([order[:n], order[-n:]])
+    idx = np.array([np.flatnonzero(b.train.y == c)[0] for c in classes])
+    rec = dict(key=key, config=config, name=b.name, note=b.note, num_classes=b.num_classes, counts=b.counts.tolist(),
+               splits=dict(train=len(b.train), val=len(b.val), test=len(b.test)), spec=b.spec,
+               shown=dict(classes=classes.tolist(), train_index=idx.tolist()), train_md5=_split_md5(b.train),
+               created=time.strftime('%Y-%m-%dT%H:%M:%S'), invtransfer=invtransfer.__version__)
+    atomic_savez(paths['npz'], dict(x=b.train.x[idx], classes=classes))
+    atomic_write_json(paths['json'], rec)   # written last: a sheet is complete when its record exists
+    return {**rec, 'x': b.train.x[idx], 'classes': classes}

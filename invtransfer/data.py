@@ -20,8 +20,7 @@ __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHM
            'DataCorruptError', 'md5_of', 'require_files', 'download', 'have_data', 'Source', 'read_idx', 'split_pool',
            'load_digits_source', 'load_kmnist_source', 'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance',
            'class_order', 'class_lists', 'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset',
-           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt', 'load_benchmark',
-           'sheet_paths', 'benchmark_sheet']
+           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -373,49 +372,3 @@ def load_gtsrb_lt(root=None, seed: int = 0, n_max: int = 1907, alpha: float = 1.
                    note='GTSRB at 32x32, Zipf 1.8 long tail, validation = 25 % of tracks', spec=spec)
     bm.tracks = {'train': tracks[lt], 'val': tracks[held]}
     return bm
-
-@lru_cache(maxsize=4)
-def _bench_cached(name: str, root: str, seed: int, kw: tuple) -> Benchmark: return BENCHMARKS.get(name)(root=Path(root), seed=seed, **dict(kw))
-
-def load_benchmark(name: str, root: Path | None = None, seed: int = 0, **kw) -> Benchmark:
-    "Load a registered long-tailed benchmark (cached per process); `kw` are the loader's split settings."
-    import invtransfer.benchmarks   # registers the benchmarks users download (CIFAR-LT, TinyImageNet-LT, iNaturalist)
-    BENCHMARKS.get(name)
-    return _bench_cached(name, str(root or data_root()), seed, tuple(sorted(kw.items())))
-
-# %% ../nbs/01_data.ipynb #a51c0e02
-def sheet_paths(key: str, root: Path | None = None) -> dict:
-    d = Path(root or results_root())/'benchmarks'
-    return {'json': d/f'{key}.json', 'npz': d/f'{key}.npz'}
-
-def _split_md5(s: Split) -> str: return hashlib.md5(np.ascontiguousarray(s.x).tobytes() + np.ascontiguousarray(s.y).tobytes()).hexdigest()
-
-def _read_sheet(paths: dict, key: str) -> dict | None:
-    "A stored sheet, or None; a damaged one (record or images) is set aside and counts as missing."
-    if (rec := read_json(paths['json'])) is None: return None
-    try:
-        with np.load(paths['npz']) as z: x, classes = z['x'], z['classes']
-        ok, why = rec.get('key') == key and len(x) == len(classes) == len(rec.get('shown', {}).get('classes', ())), 'it does not match its key or its record'
-    except Exception as e: ok, why = False, f'{type(e).__name__}: {e}'
-    if ok: return {**rec, 'x': x, 'classes': classes}
-    for p in (paths['npz'], paths['json']): set_aside(p, why)
-    return None
-
-def benchmark_sheet(name: str, root: Path | None = None, seed: int = 0, n: int = 8, data: Path | None = None, **kw) -> dict:
-    """Class counts, split sizes and one training image of each of the `n` largest and `n` smallest classes of benchmark `name`:
-    read from `root`/benchmarks, else built from the data root `data` and written there; DataMissingError when neither is there."""
-    config = dict(benchmark=name, seed=seed, n=n, split=dict(sorted(kw.items())))
-    key = config_hash(config)
-    paths = sheet_paths(key, root)
-    if (sheet := _read_sheet(paths, key)) is not None: return sheet
-    b = load_benchmark(name, root=data, seed=seed, **kw)
-    order = np.argsort(-b.counts, kind='stable')
-    classes = np.concatenate([order[:n], order[-n:]])
-    idx = np.array([np.flatnonzero(b.train.y == c)[0] for c in classes])
-    rec = dict(key=key, config=config, name=b.name, note=b.note, num_classes=b.num_classes, counts=b.counts.tolist(),
-               splits=dict(train=len(b.train), val=len(b.val), test=len(b.test)), spec=b.spec,
-               shown=dict(classes=classes.tolist(), train_index=idx.tolist()), train_md5=_split_md5(b.train),
-               created=time.strftime('%Y-%m-%dT%H:%M:%S'), invtransfer=invtransfer.__version__)
-    atomic_savez(paths['npz'], dict(x=b.train.x[idx], classes=classes))
-    atomic_write_json(paths['json'], rec)   # written last: a sheet is complete when its record exists
-    return {**rec, 'x': b.train.x[idx], 'classes': classes}

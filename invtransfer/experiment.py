@@ -25,7 +25,7 @@ from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_
 # %% auto #0
 __all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
            'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'group_key', 'run_sec3_group', 'load_any',
-           'record_path', 'plan_groups', 'run_grid', 'collect', 'parse_args', 'main']
+           'record_path', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -366,58 +366,7 @@ def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:
         else: ok.append(r)
     return ok, {'ok': len(ok), 'missing': missing, 'failed': failed}
 
-# %% ../nbs/08_experiment.ipynb #5a3d8bdf
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog='python -m invtransfer.experiment', description='Run the grids of Sections 3 and 4 through the result cache.')
-    p.add_argument('--profile', default='smoke', help=f'one of: {", ".join(PROFILES)}')
-    p.add_argument('--figure', default=['fig1'], nargs='+', help=f'one or more of: {", ".join(FIGURES)}')
-    p.add_argument('--nuisances', default=None, nargs='+', help="default: the figure's own")
-    p.add_argument('--methods', default=None, nargs='+', help=f"default: the figure's own; known: {', '.join(METHODS)}")
-    p.add_argument('--instances', type=int, default=None)
-    p.add_argument('--source', default=None)
-    p.add_argument('--arch', default=None, help='architecture for every figure (default: each figure\'s own)')
-    p.add_argument('--epochs', type=int, default=None)
-    p.add_argument('--device', default=None)
-    p.add_argument('--seed', type=int, default=None)
-    p.add_argument('--results', default=None, help='results folder (default: <results root>/<profile>, the root being $INVTRANSFER_RESULTS or <checkout>/results)')
-    p.add_argument('--no-progress', action='store_true')
-    p.add_argument('--members', type=int, default=None, help="classifiers trained together in one vectorized step (default: the profile's; 1 trains one at a time)")
-    p.add_argument('--amp', action='store_true', help='bfloat16 autocast in vectorized training')
-    p.add_argument('--executor', default='local', choices=['local', 'dask'], help='local: this process; dask: a Dask cluster')
-    p.add_argument('--workers', type=int, default=2, help='with --executor dask and no --scheduler: workers of a local cluster')
-    p.add_argument('--scheduler', default=None, help='with --executor dask: address of a running Dask scheduler (tcp://host:8786)')
-    g = p.add_argument_group('GIT and MUNIT (Section 4)')
-    g.add_argument('--git-p', type=float, default=None, help='proportion of each batch GIT may replace (paper: 0.5)')
-    g.add_argument('--git-K', type=int, default=None, help='class-size cutoff K (default: none, every class)')
-    g.add_argument('--git-cutoff', choices=['hard', 'soft'], default=None)
-    g.add_argument('--git-draw', choices=['same', 'second'], default=None)
-    g.add_argument('--git-start-epoch', type=int, default=None, help='first augmented epoch (paper: 0)')
-    g.add_argument('--munit', default=None, help=f'MUNIT configuration: {", ".join(MUNIT_CONFIGS)} (default: the profile\'s)')
-    g.add_argument('--munit-iterations', type=int, default=None)
-    return p.parse_args(argv)
-
-def main(argv=None) -> int:
-    "Command-line entry point; returns the exit status."
-    a = parse_args(argv)
-    try:
-        git = {k: v for k, v in dict(p=a.git_p, K=a.git_K, cutoff=a.git_cutoff, draw=a.git_draw, start_epoch=a.git_start_epoch).items() if v is not None}
-        mcfg = munit_config(a.profile, a.munit, iterations=a.munit_iterations)
-        configs = [c for f in a.figure for c in (
-            munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if _figure(f).get('munit') else
-            sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
-                      source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed))]
-        from invtransfer.sweep import run_sweep   # the sweep chapter builds on this one
-        prof = PROFILES.get(a.profile)
-        device, members = a.device or prof.device, prof.members if a.members is None else a.members
-        t0 = time.time()
-        root = Path(a.results) if a.results else results_root()/a.profile
-        s = run_sweep(configs, executor=a.executor, device=device, root=root, members=members, amp=a.amp,
-                      n_workers=a.workers, address=a.scheduler, progress=not a.no_progress)
-    except (ValueError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr); return 2
-    print(f"{len(configs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed in {time.time() - t0:.1f} s")
-    for line in s['errors']: print('  failed', line, file=sys.stderr)
-    return 1 if s['failed'] else 0
-
-# %% ../nbs/08_experiment.ipynb #385771f7
-if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())
+# %% ../nbs/08_experiment.ipynb #b921efb9
+if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False):
+    from invtransfer.sweep import main   # the figures' command line, kept here as `python -m invtransfer.experiment`
+    sys.exit(main())

@@ -40,3 +40,28 @@ def test_section4_under_papermill(tmp_path, monkeypatch):
     md = ' '.join(o.get('data', {}).get('text/markdown', '') for o in outputs)
     assert 'Profile **smoke**' in md and 'What MUNIT learned' in md and 'In one line' in md
     assert len(list((tmp_path/'results'/'smoke'/'munit').glob('*.json'))) == 2   # one MUNIT per instance, shared by Figure 2
+
+def test_static_site_hides_and_folds_code():
+    "The static builder reads Quarto's options: `echo: false` hides a cell's code, `code-fold` (page or cell) folds it above its outputs."
+    import sys; sys.path.insert(0, str(ROOT/'tools')); import book
+    from nbformat.v4 import new_notebook, new_raw_cell, new_code_cell, new_output
+    nb = new_notebook(cells=[new_raw_cell('---\nskip_exec: true\ncode-fold: true\n---'),
+                             new_code_cell("#| code-fold: false\nprofile = 'smoke'"), new_code_cell('#| echo: false\nimport numpy as np'),
+                             new_code_cell('x = 1 < 2', outputs=[new_output('stream', text='ok')])])
+    shown = book.shown(nb)
+    assert [c.cell_type for c in shown.cells] == ['code'] * 3                       # the front matter is not a page element
+    assert shown.cells[0].source == "profile = 'smoke'" and 'transient' not in shown.cells[0].metadata
+    assert shown.cells[1].metadata['transient'] == {'remove_source': True} and shown.cells[1].outputs == []
+    fold = shown.cells[2].outputs[0]['data']['text/html']
+    assert shown.cells[2].metadata['transient'] == {'remove_source': True} and '<details' in fold and 'x = 1 &lt; 2' in fold
+    assert shown.cells[2].outputs[1]['text'] == 'ok'
+
+def test_chapters_fold_their_code_and_library_pages_are_not_executed():
+    pages = yaml.safe_load((ROOT/'book.yml').read_text())['pages']
+    for p in pages:
+        nb = nbformat.read(ROOT/'nbs'/p['nb'], as_version=4)
+        chapter = p['nb'][0] in '3456'
+        if chapter:
+            assert 'code-fold: true' in nb.cells[0].source, p['nb']
+            assert nb.cells[3].source.startswith('#| echo: false') and 'import' in nb.cells[3].source, p['nb']   # the imports are not shown
+        assert (p.get('execute', True) is False) == (not chapter and p['nb'][:2] not in ('22', '23', '24') and p['nb'] != 'index.ipynb' and not p['nb'].startswith('99')), p

@@ -22,7 +22,7 @@ def test_a_chapter_runs_on_the_kernel(tmp_path):
     out = tmp_path/'catalog.ipynb'
     env = {**os.environ, 'INVTRANSFER_RESULTS': str(ROOT/'results')}
     r = subprocess.run([str(BIN/'jupyter'), 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=python3',
-                        '--ExecutePreprocessor.timeout=600', str(ROOT/'nbs'/'16_catalog.ipynb'), '--output', str(out)],
+                        '--ExecutePreprocessor.timeout=600', str(ROOT/'nbs'/'22_catalog.ipynb'), '--output', str(out)],
                        capture_output=True, text=True, cwd=ROOT/'nbs', env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)

@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 import torch
 import invtransfer.benchmarks   # noqa: F401 (registers the benchmarks users download)
-from invtransfer.data import SOURCES, BENCHMARKS, load_source, load_benchmark, DataMissingError
+from invtransfer.data import SOURCES, BENCHMARKS, load_source, DataMissingError
+from invtransfer.benchmarks import load_benchmark
 from invtransfer.transforms import NUISANCES, get_nuisance
 from invtransfer.samplers import SAMPLERS, make_sampler
 from invtransfer.losses import LOSSES, SCHEDULES, make_loss
 from invtransfer.models import MODELS, make_model
 from invtransfer.munit import MUNIT_CONFIGS
 from invtransfer.experiment import METHODS, PROFILES, sec3_grid
-from invtransfer.tables import BENCH_PROFILES, table_grid
+from invtransfer.recipes import BENCH_PROFILES, table_grid
 from invtransfer.catalog import EXTRA_TARGETS, targets, target_cells
 
 REGISTRIES = [SOURCES, BENCHMARKS, NUISANCES, SAMPLERS, LOSSES, SCHEDULES, MODELS, MUNIT_CONFIGS, METHODS, PROFILES, BENCH_PROFILES]

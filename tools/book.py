@@ -1,4 +1,5 @@
-"""Build the book: `run` executes the pages of book.yml with papermill into book/; `site` renders book/ into _site/.
+"""Build the book: `run` executes the pages of book.yml with papermill into book/ (a page marked `execute: false`, a
+library chapter whose cells are its module's tests, is copied as written: `nbdev_test` runs it); `site` renders book/ into _site/.
 
 `site` uses Quarto when `quarto` is on PATH (the root _quarto.yml), otherwise builds equivalent static HTML with
 nbconvert: one page per notebook, a navigation bar, figures embedded, Altair charts self-contained (offline).
@@ -26,6 +27,9 @@ def run(only: list[str] | None = None) -> int:
     for p in pages():
         if only and p['out'] not in only and p['nb'] not in only: continue
         t0 = time.time()
+        if p.get('execute', True) is False:   # a library page: its cells are the module's tests, run by nbdev_test; shown as written
+            shutil.copyfile(NBS/p['nb'], BOOK/p['out']); print(f"copied {p['nb']} -> book/{p['out']} (not executed)", flush=True)
+            continue
         print(f"papermill {p['nb']} -> book/{p['out']} {p['params'] or ''}", flush=True)
         try:
             pm.execute_notebook(str(NBS/p['nb']), str(BOOK/p['out']), parameters=p['params'], cwd=str(NBS),
@@ -55,6 +59,46 @@ def _nav(current: str) -> str:
 MATHJAX_FONTS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], '
                  'preferredFont: "STIX-Web", webFont: "STIX-Web", imageFont: null}});</script>')
 
+FOLD_CSS = """<style>
+details.it-fold{margin:2px 0 6px 0}details.it-fold summary{cursor:pointer;color:#666;font:12px monospace}
+details.it-fold pre{background:#f7f7f9;border:1px solid #e5e5e5;padding:6px 8px;font-size:12px;overflow-x:auto}
+</style>"""
+
+def _options(source: str) -> dict:
+    "The cell's options: its `#| key: value` lines, as Quarto reads them (nbdev directives such as `#| export` carry none)."
+    opts = {}
+    for m in re.finditer(r'^#\| ([\w-]+):[ \t]*(.*)$', source, re.M):
+        try: opts[m[1]] = yaml.safe_load(m[2])
+        except yaml.YAMLError: opts[m[1]] = m[2]
+    return opts
+
+def front_matter(nb) -> dict:
+    "The page's front matter: the YAML of its first raw cell (nbdev's `---` block), or {}."
+    raw = next((c for c in nb.cells if c.cell_type == 'raw'), None)
+    if raw is None or not raw.source.strip().startswith('---'): return {}
+    return yaml.safe_load(raw.source.strip().strip('-')) or {}
+
+def shown(nb):
+    """The notebook as the site shows it, the static builder's reading of Quarto's cell options: no front matter;
+    a code cell with `echo: false` shows only its outputs; with `code-fold: true` (per cell, or for the page in its
+    front matter) its code is folded away above its outputs; option lines are not shown."""
+    import nbformat
+    fold_page = front_matter(nb).get('code-fold') is True
+    out = []
+    for c in nb.cells:
+        if c.cell_type == 'raw': continue
+        if c.cell_type == 'code':
+            opts = _options(c.source)
+            code = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#| '))
+            if opts.get('echo') is False or not code.strip(): c.metadata['transient'] = {'remove_source': True}
+            elif opts.get('code-fold', fold_page) is True:
+                c.metadata['transient'] = {'remove_source': True}
+                c.outputs.insert(0, nbformat.v4.new_output('display_data', data={'text/html': f'<details class="it-fold"><summary>code</summary><pre>{html.escape(code)}</pre></details>'}))
+            else: c.source = code
+        out.append(c)
+    nb.cells = out
+    return nb
+
 def static_site() -> list[Path]:
     "Render every executed page in book/ to _site/<stem>.html with nbconvert; returns the written files."
     import nbformat
@@ -70,8 +114,7 @@ def static_site() -> list[Path]:
     for p in pages():
         src = BOOK/p['out']
         if not src.exists(): raise FileNotFoundError(f'{src} is missing: run `python tools/book.py run` first')
-        nb = nbformat.read(src, as_version=4)
-        nb.cells = [c for c in nb.cells if c.cell_type != 'raw']  # nbdev front matter
+        nb = shown(nbformat.read(src, as_version=4))
         body, _ = exporter.from_notebook_node(nb)
         stem = Path(p['out']).stem
         # require.js (loaded from a CDN by the lab template, for widgets we do not use) would make the inlined
@@ -80,7 +123,7 @@ def static_site() -> list[Path]:
         body = re.sub(r'href="([\w.-]+)\.ipynb', r'href="\1.html', body)
         body = body.replace('<script src="mathjax/', MATHJAX_FONTS + '<script src="mathjax/', 1)
         body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(p["title"])} · invtransfer</title>', body, count=1, flags=re.S)
-        body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + NAV_CSS + _nav(stem), body, count=1)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + NAV_CSS + FOLD_CSS + _nav(stem), body, count=1)
         (SITE/f'{stem}.html').write_text(body, encoding='utf-8'); written.append(SITE/f'{stem}.html')
     return written
 

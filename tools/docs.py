@@ -14,7 +14,7 @@ warnings.filterwarnings('ignore')
 from invtransfer.catalog import provenance_frame
 from invtransfer.experiment import PROFILES
 from invtransfer.headline import headline_frame, markdown_table
-from invtransfer.tables import BENCH_PROFILES
+from invtransfer.recipes import BENCH_PROFILES
 
 ROOT = committed.ROOT
 START, END = '<!-- headline: written by tools/docs.py from the committed records -->', '<!-- /headline -->'

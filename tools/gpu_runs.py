@@ -7,19 +7,19 @@ configurations are those of `invtransfer.tables` (`table_grid`), each run goes t
 and the records are the library's own. Workers take runs from one queue (a claim file per run) and start no run that
 would not finish before `--deadline` seconds, judged from the runs they have finished. `--seed-first` queues every
 cell's first run before any second run, so a call cut short leaves every cell with as many runs as possible.
-`--extra late-git longer-munit` adds the Section 5 page's tests (GIT from the switch epoch; GIT on the longer-trained
+`--extra git-from-switch-epoch longer-munit` adds the Section 5 page's variants (GIT from the switch epoch; GIT on the longer-trained
 MUNIT, for each named table it covers: Table 3's rows and Table 1's rows with the cutoff K) for their rows. The MUNIT runs the queue needs are trained first, in one process, so workers never race to train one.
 
     python tools/gpu_runs.py pack .devdata/gtsrb-lt.pkl.xz                                    # here, with the data
     python tools/gpu_runs.py run ROOT --profile gpu --tables table1 table2 --pack .devdata/gtsrb-lt.pkl.xz --procs 15   # there
-    python tools/gpu_runs.py run ROOT --profile gpu --tables table3 --extra late-git longer-munit --pack ... --seed-first
+    python tools/gpu_runs.py run ROOT --profile gpu --tables table3 --extra git-from-switch-epoch longer-munit --pack ... --seed-first
 """
 import argparse, lzma, os, pickle, subprocess, sys, time
 from pathlib import Path
 
 def pack(out: Path, name: str = 'gtsrb-lt'):
     "Write benchmark `name` (split seed 0, default settings) to `out`, built from the data folder."
-    from invtransfer.tables import bench
+    from invtransfer.benchruns import bench
     b = bench(name, 0, ())
     out.parent.mkdir(parents=True, exist_ok=True)
     delta = [{'id': lzma.FILTER_DELTA, 'dist': 3}, {'id': lzma.FILTER_LZMA2, 'preset': 6}]   # RGB bytes: 6 % smaller than plain xz
@@ -27,24 +27,26 @@ def pack(out: Path, name: str = 'gtsrb-lt'):
     print(out, out.stat().st_size / 1e6, 'MB', b.spec)
 
 def use_pack(path: Path):
-    "Make invtransfer.tables read benchmarks from the pack (and nothing else)."
-    import invtransfer.tables as T
+    "Make the benchmark runs and the fidelity judges read benchmarks from the pack (and nothing else)."
+    import invtransfer.benchruns, invtransfer.fidelity
     packed = pickle.loads(lzma.decompress(Path(path).read_bytes()))
     def bench(name, seed=0, data=()):
         k = (name, seed, tuple(map(tuple, data)))
         if k not in packed: raise FileNotFoundError(f'benchmark {k} is not in the pack {path}')
         return packed[k]
-    T.bench = bench
+    invtransfer.benchruns.bench = invtransfer.fidelity.bench = bench
 
-EXTRAS = ('late-git', 'longer-munit')
+EXTRAS = ('git-from-switch-epoch', 'longer-munit')
 
 def queue(profile: str, tables: list, rows=None, seed_first=False, extras=()) -> list:
     "The classifier runs of the tables (and `extras`) under `profile`, table by table, or seed by seed."
-    from invtransfer.tables import table_grid, late_git_grid, dose_grid, LATE_GIT_ROWS, DOSE_TABLES, Sec5Config
+    from invtransfer.recipes import table_grid
+    from invtransfer.variants import switch_epoch_grid, longer_munit_grid, SWITCH_EPOCH_ROWS, LONGER_MUNIT_TABLES
+    from invtransfer.benchruns import Sec5Config
     pick = lambda names: [r for r in names if rows is None or r in rows]
     grids = [table_grid(t, profile, rows=rows) for t in tables]
-    if 'late-git' in extras: grids.append(late_git_grid(profile, rows=pick(LATE_GIT_ROWS)))
-    if 'longer-munit' in extras: grids += [dose_grid(profile, rows=pick(DOSE_TABLES[t]), table=t) for t in tables if t in DOSE_TABLES]
+    if 'git-from-switch-epoch' in extras: grids.append(switch_epoch_grid(profile, rows=pick(SWITCH_EPOCH_ROWS)))
+    if 'longer-munit' in extras: grids += [longer_munit_grid(profile, rows=pick(LONGER_MUNIT_TABLES[t]), table=t) for t in tables if t in LONGER_MUNIT_TABLES]
     out = {}
     for g in grids:
         for c in g:

@@ -18,7 +18,8 @@ import committed   # noqa: F401 (before invtransfer: the committed results, no d
 warnings.filterwarnings('ignore')
 import numpy as np, pandas as pd
 from invtransfer.config import results_root
-from invtransfer import experiment as E, figures as F, munit as M, tables as T
+from invtransfer import experiment as E, figures as F, munit as M
+from invtransfer import recipes, paper, reports, variants, fidelity
 
 pd.set_option('display.width', 250); pd.set_option('display.max_columns', 50); pd.set_option('display.max_rows', 10_000)
 pd.set_option('display.max_colwidth', 120)
@@ -57,19 +58,19 @@ def sec34(profile: str) -> list[str]:
 
 def sec56(profile: str) -> list[str]:
     root, out = results_root()/profile, []
-    for t in T.COLUMNS:
-        out.append(_section(f'{profile} {t}', lambda: T.table_frame(t, profile, root)))
-        out.append(_section(f'{profile} {t} GIT gains', lambda: T.gain_frame(t, profile, root)))
-        out.append(_section(f'{profile} {t} by class-size group', lambda: T.size_group_frame(t, profile, root)))
-    out.append(_section(f'{profile} GIT from the switch epoch', lambda: T.late_git_frame(profile, root)))
-    for t in T.DOSE_TABLES:
-        out.append(_section(f'{profile} {t} GIT with a longer-trained MUNIT', lambda: T.dose_frame(profile, root, table=t)))
-    out.append(_section(f'{profile} cutoff K', lambda: T.cutoff_frame(profile, root)))
-    out.append(_section(f'{profile} fidelity', lambda: T.fidelity_frame(T.fidelity_configs(profile), T.fidelity_root(profile))))
+    for t in paper.COLUMNS:
+        out.append(_section(f'{profile} {t}', lambda: reports.table_frame(t, profile, root)))
+        out.append(_section(f'{profile} {t} GIT gains', lambda: reports.gain_frame(t, profile, root)))
+        out.append(_section(f'{profile} {t} by class-size group', lambda: reports.size_group_frame(t, profile, root)))
+    out.append(_section(f'{profile} GIT from the switch epoch', lambda: variants.switch_epoch_frame(profile, root)))
+    for t in variants.LONGER_MUNIT_TABLES:
+        out.append(_section(f'{profile} {t} GIT with a longer-trained MUNIT', lambda: variants.longer_munit_frame(profile, root, table=t)))
+    out.append(_section(f'{profile} cutoff K', lambda: variants.cutoff_frame(profile, root)))
+    out.append(_section(f'{profile} fidelity', lambda: fidelity.fidelity_frame(fidelity.fidelity_configs(profile), fidelity.fidelity_root(profile))))
     return out
 
 def listing() -> str:
-    parts = [s for p in E.PROFILES for s in sec34(p)] + [s for p in T.BENCH_PROFILES for s in sec56(p)]
+    parts = [s for p in E.PROFILES for s in sec34(p)] + [s for p in recipes.BENCH_PROFILES for s in sec56(p)]
     return '\n'.join(parts)
 
 def main(argv=None) -> int:
