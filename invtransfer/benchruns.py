@@ -4,28 +4,28 @@
 
 # %% ../nbs/15_benchruns.ipynb #1b19ffe4
 from __future__ import annotations
-import time, traceback
+import time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import invtransfer
-from .config import config_dict, config_hash, atomic_write_json, results_root, read_json, save_state, load_state, computed_once
+from .config import config_dict, atomic_write_json, results_root, read_json, save_state, load_state
+from .runs import Run, record_header, write_failed, write_ok
 from .data import BENCHMARKS, rng_for
 from .benchmarks import load_benchmark
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
-from .train import TrainConfig, train_classifier
+from .train import Training, TrainConfig, train_classifier
 from .samplers import make_sampler
 from .munit import MunitConfig, MunitRun, load_nuisance_model, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy
-from .experiment import _device_name
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
-           'sec5_path', 'sec5_checkpoint', 'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'run_sec5',
-           'write_test_record', 'train_streaming', 'topk_streaming']
+           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'write_test_record', 'train_streaming',
+           'topk_streaming']
 
 # %% ../nbs/15_benchruns.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -71,8 +71,9 @@ LOSS_LABELS = {'ce': 'CE', 'focal': 'Focal', 'ldam': 'LDAM'}
 SCHEDULE_LABELS = {'none': 'None', 'cb-rw': 'CB RW', 'cb-rs': 'CB RS', 'rs': 'RS', 'drw': 'DRW', 'drs': 'DRS'}
 
 @dataclass(frozen=True)
-class Sec5Config:
+class Sec5Config(Run, Training):
     "One classifier on one long-tailed benchmark: loss x schedule x augmentation (paper's GTSRB/CIFAR defaults)."
+    folder = 'sec5'
     benchmark: str = 'gtsrb-lt'
     loss: str = 'ce'
     schedule: str = 'drs'
@@ -81,16 +82,9 @@ class Sec5Config:
     seed: int = 0                 # the training run
     data: tuple = ()              # split settings of the benchmark loader, as (key, value) pairs
     data_seed: int = 0
-    epochs: int = 200
-    batch_size: int = 128
-    lr: float = 0.1
-    warmup_epochs: int = 5
+    epochs: int = 200             # the shared optimisation fields (Training) at the paper's CIFAR/GTSRB values
     milestones: tuple = (160, 180)
-    gamma: float = 0.01
-    switch_epoch: int = 160       # DRW / DRS start here
-    momentum: float = 0.9
-    weight_decay: float = 2e-4
-    lr_schedule: str | None = None
+    switch_epoch: int = 160
     focal_gamma: float = 1.0
     ldam_max_m: float = 0.5
     ldam_s: float = 30.0
@@ -111,14 +105,11 @@ class Sec5Config:
             raise ValueError('RandAugment needs randaugment=(N, M), and only RandAugment takes it')
         if self.git is not None: self.git.validate()
         if self.munit is not None: self.munit.validate()
-        for k in ('epochs', 'batch_size', 'ldam_s'):
-            if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
+        self.check_training()
+        if self.ldam_s <= 0: raise ValueError(f'ldam_s must be positive, got {self.ldam_s}')
         if not 0 <= self.switch_epoch <= self.epochs: raise ValueError(f'switch_epoch must be in [0, epochs], got {self.switch_epoch}')
-        TrainConfig(epochs=self.epochs, lr_schedule=self.lr_schedule)
         return self
 
-    @property
-    def key(self) -> str: return config_hash(self)
     @property
     def label(self) -> str:
         base = 'ERM' if (self.loss, self.schedule) == ('ce', 'none') else f'{LOSS_LABELS[self.loss]}+{SCHEDULE_LABELS[self.schedule]}'
@@ -130,18 +121,11 @@ class Sec5Config:
         return BenchMunitRun(source=self.benchmark, seed=self.data_seed, munit=self.munit, data=self.data) if self.munit else None
 
     def train_config(self) -> TrainConfig:
-        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, momentum=self.momentum,
-                           weight_decay=self.weight_decay, warmup_epochs=self.warmup_epochs, milestones=tuple(self.milestones),
-                           gamma=self.gamma, sampler=SCHEDULES.get(self.schedule).sampler, drs_epoch=self.switch_epoch,
-                           seed=int(rng_for(self.seed, 'sec5-order', self.benchmark).integers(2**31)), lr_schedule=self.lr_schedule)
-    def run(self, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-        return run_sec5(self, device=device, root=root, force=force, progress=progress)
-    def load_record(self, root: Path | None = None) -> dict | None:
-        return read_json(sec5_path(self, root))
-    def record_path(self, root: Path | None = None) -> Path: return sec5_path(self, root)
-
-def sec5_path(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/f'{cfg.key}.json'
-def sec5_checkpoint(cfg: Sec5Config, root: Path | None = None) -> Path: return Path(root or results_root())/'sec5'/'checkpoints'/f'{cfg.key}.pt'
+        return TrainConfig.of(self, SCHEDULES.get(self.schedule).sampler, int(rng_for(self.seed, 'sec5-order', self.benchmark).integers(2**31)))
+    def needs(self) -> list: return [self.munit_run] if self.munit and self.generator is None else []
+    def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
+        "Train (resuming from a checkpoint), evaluate the last-epoch model on the test and validation sets, store the record."
+        return _compute_sec5(self, device, root, progress)
 
 # %% ../nbs/15_benchruns.ipynb #2fbd2f4a
 class LTCriterion:
@@ -206,7 +190,7 @@ def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
 def _bench_augment(cfg: Sec5Config, b, tc: TrainConfig, device: str, root) -> BenchAugment | None:
     git = None
     if cfg.augment == 'git':
-        second = make_sampler(tc.sampler, b.train.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
+        second = make_sampler(tc.sampler, b.train.y, tc.seed + 1, tc.switch_epoch) if cfg.git.draw == 'second' else None
         git = GITAugment(_generator(cfg, device, root), b.train.y, cfg.git, seed=tc.seed, batch_size=tc.batch_size, second_sampler=second)
     if git is None and not b.flip and not b.crop_pad and cfg.augment != 'randaugment': return None
     return BenchAugment(tc.seed, b.flip, b.crop_pad, git, cfg.randaugment)
@@ -222,23 +206,13 @@ def _criterion(cfg: Sec5Config, counts) -> LTCriterion:
     return LTCriterion(make_loss(cfg.loss, counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
                        cfg.schedule, counts, cfg.switch_epoch, cfg.cb_beta)
 
-def _write_failed(cfg: Sec5Config, rec: dict, e: BaseException, t0: float, root):
-    atomic_write_json(sec5_path(cfg, root), {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                             'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
-
 def _accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
     return per_class_accuracy(split.y, model_log_proba(model, device)(split.x).argmax(1), num_classes)
 
-def run_sec5(cfg: Sec5Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-    "Result of one benchmark run: loaded from the cache, or trained (once, whichever process gets there first), evaluated, stored and returned."
-    cfg.validate()
-    return computed_once(sec5_path(cfg, root), lambda: cfg.load_record(root), lambda: _compute_sec5(cfg, device, root, progress), force)
-
 def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     b = bench(cfg.benchmark, cfg.data_seed, cfg.data)   # missing or corrupt data raises before anything is written
-    rec = {'key': cfg.key, 'config': config_dict(cfg), 'label': cfg.label, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
-           'device': _device_name(device), 'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
-    t0, ck = time.time(), sec5_checkpoint(cfg, root)
+    rec = record_header(cfg, device, label=cfg.label)
+    t0, ck = time.time(), cfg.checkpoint_path(root)
     if not hasattr(b, 'train'): return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
     try:
         tc = cfg.train_config()
@@ -250,20 +224,18 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         test_acc, val_acc = _accuracies(model, b.test, b.num_classes, device), _accuracies(model, b.val, b.num_classes, device)
     except Exception as e:
-        _write_failed(cfg, rec, e, t0, root); raise
-    rec.update(status='ok', balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
-               classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c])}
-                        for c in range(b.num_classes)],
-               train_loss=history, wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), split=b.spec)
-    if aug is not None and aug.stats is not None: rec['git_stats'] = aug.stats
-    atomic_write_json(sec5_path(cfg, root), rec)
+        write_failed(cfg.record_path(root), rec, e, t0); raise
+    extra = {'git_stats': aug.stats} if aug is not None and aug.stats is not None else {}
+    rec = write_ok(cfg.record_path(root), rec, t0, balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
+                   classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c])}
+                            for c in range(b.num_classes)], train_loss=history, split=b.spec, **extra)
     ck.unlink(missing_ok=True)
     return rec
 
 # %% ../nbs/15_benchruns.ipynb #39d060f4
 def write_test_record(cfg: Sec5Config, accs, root: Path, sizes=(500, 50, 10, 5)) -> Path:
     "Store an `ok` record for `cfg` with per-class test accuracies `accs` of classes of `sizes` images (for tests and worked examples; nothing is trained)."
-    p = sec5_path(cfg, root); p.parent.mkdir(parents=True, exist_ok=True)
+    p = cfg.record_path(root)
     classes = [dict(**{'class': i}, size=n, test_acc=a) for i, (n, a) in enumerate(zip(sizes, accs))]
     atomic_write_json(p, dict(key=cfg.key, status='ok', balanced_acc=float(np.mean(accs)), wall_s=1.0, config=config_dict(cfg), classes=classes))
     return p
@@ -285,7 +257,7 @@ def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path 
     from invtransfer.train import lr_at_epoch
     model.to(device)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    sampler, ds = make_sampler(cfg.sampler, fb.train_y, cfg.seed, cfg.drs_epoch), fb.dataset('train', inat_transforms(True))
+    sampler, ds = make_sampler(cfg.sampler, fb.train_y, cfg.seed, cfg.switch_epoch), fb.dataset('train', inat_transforms(True))
     start, history = 0, []
     if checkpoint and (st := load_state(checkpoint)) is not None:
         assert st['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'
@@ -330,7 +302,7 @@ def _file_stats(fb, n: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarra
 
 # %% ../nbs/15_benchruns.ipynb #8ac2ed91
 def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: str, root, progress: bool) -> dict:
-    "run_sec5 for a benchmark read from files (GIT after the crop and flip; no RandAugment); top-1 / top-5 on the validation set."
+    "The run of a benchmark read from files (GIT after the crop and flip; no RandAugment); top-1 / top-5 on the validation set."
     git = None
     try:
         if cfg.augment == 'randaugment': raise ValueError(f'RandAugment on {cfg.benchmark} is not implemented (no published setting)')
@@ -347,11 +319,9 @@ def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: 
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         top1, top5, per_class = topk_streaming(model, fb, device)
     except Exception as e:
-        _write_failed(cfg, rec, e, t0, root); raise
-    rec.update(status='ok', top1=top1, top5=top5, balanced_acc=float(np.nanmean(per_class)), train_loss=history,
-               classes=[{'class': c, 'size': int(fb.counts[c]), 'val_acc': float(per_class[c])} for c in range(fb.num_classes)],
-               wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), split=fb.spec)
-    if git is not None: rec['git_stats'] = git.stats
-    atomic_write_json(sec5_path(cfg, root), rec)
+        write_failed(cfg.record_path(root), rec, e, t0); raise
+    rec = write_ok(cfg.record_path(root), rec, t0, top1=top1, top5=top5, balanced_acc=float(np.nanmean(per_class)), train_loss=history,
+                   classes=[{'class': c, 'size': int(fb.counts[c]), 'val_acc': float(per_class[c])} for c in range(fb.num_classes)],
+                   split=fb.spec, **({'git_stats': git.stats} if git is not None else {}))
     ck.unlink(missing_ok=True)
     return rec

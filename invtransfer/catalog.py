@@ -7,16 +7,16 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 import pandas as pd
-from .config import results_root, read_json
-from .experiment import PROFILES, FIGURES, sec3_grid, munit_grid, load_any
+from .config import results_root
+from .experiment import PROFILES, FIGURES, sec3_grid, munit_grid
 from .recipes import BENCH_PROFILES, cell_config, table_cells
 from .paper import COLUMNS
 from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid
 from .benchruns import Sec5Config
-from .fidelity import FidelityConfig, fidelity_configs, fidelity_paths, fidelity_root, JUDGE_LABEL
+from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
 
 # %% auto #0
-__all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'load_run', 'run_state', 'target_cells', 'target_root', 'status_frame',
+__all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
            'status_summary', 'reproduce', 'provenance_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
@@ -28,13 +28,9 @@ def targets(profile: str) -> list[str]:
         raise ValueError(f'unknown profile {profile!r}; known: {", ".join(sorted(set(PROFILES) | set(BENCH_PROFILES)))}')
     return (list(FIGURES) if profile in PROFILES else []) + (list(COLUMNS) + list(EXTRA_TARGETS) if profile in BENCH_PROFILES else [])
 
-def load_run(run, root: Path) -> dict | None:
-    "The cached record of any run (classifier, MUNIT, fidelity measurement) under `root`, or None; a damaged file is set aside and counts as missing."
-    return read_json(fidelity_paths(run, root)['json']) if isinstance(run, FidelityConfig) else load_any(run, root)
-
 def run_state(run, root: Path) -> str:
     "'ok', 'failed' or 'missing': what the cache at `root` holds for one run."
-    r = load_run(run, root)
+    r = run.load_record(root)
     return 'missing' if r is None else 'ok' if r.get('status') == 'ok' else 'failed'
 
 # %% ../nbs/22_catalog.ipynb #b2221d05
@@ -114,7 +110,7 @@ def provenance_frame(profile: str, results: Path | None = None) -> pd.DataFrame:
     for t in targets(profile):
         root = target_root(profile, t, results)
         runs = [run for _, _, rs in target_cells(profile, t) for run in rs]
-        recs = [r for run in runs if (r := load_run(run, root)) and r.get('status') == 'ok']
+        recs = [r for run in runs if (r := run.load_record(root)) and r.get('status') == 'ok']
         if not recs: continue
         walls = [r['wall_s'] for r in recs if r.get('wall_s') is not None]
         rows.append(dict(target=t, runs=len(recs), of=len(runs), machine=', '.join(sorted({r.get('device', '?') for r in recs})),

@@ -4,15 +4,14 @@
 
 # %% ../nbs/01_data.ipynb #b05cf3c5
 from __future__ import annotations
-import gzip, hashlib, json, math, time, urllib.request, zlib
+import gzip, hashlib, urllib.request, zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 import numpy as np
 from PIL import Image
-import invtransfer
-from .config import Registry, data_root, results_root, atomic_save, atomic_savez, atomic_write_json, config_hash, read_json, set_aside, DATA_ENV
+from .config import Registry, data_root, atomic_save, atomic_savez, DATA_ENV
 
 # %% auto #0
 __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHMARKS', 'GTSRB_FILES', 'GTSRB_CLASSES',

@@ -4,28 +4,28 @@
 
 # %% ../nbs/08_experiment.ipynb #d9b3a62b
 from __future__ import annotations
-import argparse, contextlib, dataclasses, itertools, json, platform, sys, time, traceback
+import contextlib, itertools, json, sys, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_write_json, results_root, read_json, load_state, computed_once, claim, claimed_elsewhere, try_claim, release_claim
+from .config import Registry, load_state, claim, try_claim, release_claim
+from .runs import Run, record_header, write_failed, write_ok
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES
 from .models import MODELS, make_model
-from .samplers import SAMPLERS, make_sampler
-from .train import TrainConfig, train_classifier
-from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, run_munit, nuisance_model, load_munit_record, munit_paths
+from .samplers import make_sampler
+from .train import Training, TrainConfig, train_classifier
+from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
-from .metrics import ekld_per_class, model_log_proba, per_class_accuracy, balanced_accuracy
+from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
 __all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
-           'result_path', 'checkpoint_path', 'load_result', 'run_sec3', 'group_key', 'run_sec3_group', 'load_any',
-           'record_path', 'plan_groups', 'run_grid', 'collect']
+           'train_group', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -36,23 +36,15 @@ METHODS.register('oracle', {'label': 'Oracle', 'sampler': 'drs', 'augment': 'ora
 
 # %% ../nbs/08_experiment.ipynb #7720b0d5
 @dataclass(frozen=True)
-class Sec3Config:
+class Sec3Config(Run, Training):
     "One classifier trained on one long-tailed instance and evaluated for per-class eKLD (paper defaults)."
+    folder = 'sec3'
     source: str = 'k49'
     nuisance: str = 'rot'
     method: str = 'erm'
     arch: str = 'resnet20'
     instance: int = 0
     iso: bool = False          # Figure 8: 5 originals per class
-    epochs: int = 50
-    batch_size: int = 128
-    lr: float = 0.1
-    warmup_epochs: int = 5
-    milestones: tuple = (30, 40)
-    gamma: float = 0.01
-    drs_epoch: int = 30
-    momentum: float = 0.9
-    weight_decay: float = 2e-4
     ekld_images: int = 40
     ekld_transforms: int = 100
     seed: int = 0
@@ -70,25 +62,31 @@ class Sec3Config:
             raise ValueError(f'method {self.method!r} ' + ('needs a MUNIT configuration' if aug == 'git' else 'does not use a MUNIT configuration'))
         if self.git is not None: self.git.validate()
         if self.munit is not None: self.munit.validate()
-        for k in ('epochs', 'batch_size', 'ekld_images', 'ekld_transforms'):
+        self.check_training()
+        for k in ('ekld_images', 'ekld_transforms'):
             if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
         return self
 
     def train_config(self) -> TrainConfig:
-        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, momentum=self.momentum,
-                           weight_decay=self.weight_decay, warmup_epochs=self.warmup_epochs, milestones=tuple(self.milestones),
-                           gamma=self.gamma, sampler=METHODS.get(self.method)['sampler'], drs_epoch=self.drs_epoch,
-                           seed=int(rng_for(self.seed, 'order-seed', self.instance).integers(2**31)))
+        return TrainConfig.of(self, METHODS.get(self.method)['sampler'], int(rng_for(self.seed, 'order-seed', self.instance).integers(2**31)))
 
-    @property
-    def key(self) -> str: return config_hash(self)
     def check_data(self): load_source(self.source, seed=self.seed)
 
     @property
     def munit_run(self) -> MunitRun | None:
         "The MUNIT run whose T~ this configuration's GIT uses (trained on the same long-tailed instance)."
         return MunitRun(self.source, self.nuisance, self.instance, self.seed, self.munit) if self.munit else None
+    def needs(self) -> list: return [self.munit_run] if self.munit else []
+    def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
+        "Train on the long-tailed instance (resuming from a checkpoint), evaluate per-class accuracy and eKLD, store the record."
+        return _compute_sec3(self, device, root, progress)
+    def group_key(self, root: Path | None = None) -> str:
+        "Runs with equal group keys train in one vectorized step: same data, architecture and schedule (sampler and seeds aside), same epoch to resume from."
+        return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root)], sort_keys=True)
+    @classmethod
+    def run_group(cls, runs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, amp: bool = False) -> list:
+        return train_group(runs, device=device, root=root, progress=progress, amp=amp)
 
 # %% ../nbs/08_experiment.ipynb #9e7e0408
 @dataclass
@@ -105,10 +103,10 @@ class Profile:
 
 PROFILES = Registry('profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=15, batch_size=32, warmup_epochs=2, milestones=(9, 12),
-                                                   drs_epoch=9, ekld_images=10, ekld_transforms=10), instances=2,
+                                                   switch_epoch=9, ekld_images=10, ekld_transforms=10), instances=2,
                                    note='embedded digits, short schedule, CPU', munit='smoke'))
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
-                                                     drs_epoch=15, ekld_images=20, ekld_transforms=20), instances=5,
+                                                     switch_epoch=15, ekld_images=20, ekld_transforms=20), instances=5,
                                     note='real Kuzushiji (KMNIST test split) standing in for K49, CPU', munit='kmnist'))
 PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, device='cuda', members=30,
                                    note='K49-LT as in the paper (30 instances, 50 epochs), GPU'))
@@ -156,20 +154,6 @@ def munit_grid(profile: str = 'smoke', nuisances=None, instances: int | None = N
     return runs
 
 # %% ../nbs/08_experiment.ipynb #bcb45b30
-def result_path(cfg: Sec3Config, root: Path | None = None) -> Path:
-    return Path(root or results_root())/'sec3'/f'{cfg.key}.json'
-
-def checkpoint_path(cfg: Sec3Config, root: Path | None = None) -> Path:
-    return Path(root or results_root())/'sec3'/'checkpoints'/f'{cfg.key}.pt'
-
-def load_result(cfg: Sec3Config, root: Path | None = None) -> dict | None:
-    "The stored result of `cfg`, or None (a damaged one is set aside)."
-    return read_json(result_path(cfg, root))
-
-def _device_name(device: str) -> str:
-    if device.startswith('cuda') and torch.cuda.is_available(): return torch.cuda.get_device_name(device)
-    return f'{platform.processor() or platform.machine()} CPU x{torch.get_num_threads()} threads'
-
 def _class_rows(src, inst, ekld, acc) -> list[dict]:
     rank = np.empty(src.num_classes, int); rank[inst.order] = np.arange(src.num_classes)
     return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c])}
@@ -190,7 +174,7 @@ def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAu
         shape = (1, *inst.x.shape[1:]) if inst.x.ndim == 3 else (inst.x.shape[3], *inst.x.shape[1:3])
         model = LearnedNuisance(nuisance_model(cfg.munit_run, device=device, root=root, image_shape=shape))
     else: model = OracleNuisance(inst.clean, cfg.nuisance)
-    second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.drs_epoch) if cfg.git.draw == 'second' else None
+    second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.switch_epoch) if cfg.git.draw == 'second' else None
     return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second, batch_size=tc.batch_size)
 
 def _prepare(cfg: Sec3Config, src, device: str, root):
@@ -200,55 +184,33 @@ def _prepare(cfg: Sec3Config, src, device: str, root):
     xf = inst.x.astype(np.float32) / 255
     model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std())
     tc = cfg.train_config()
-    return inst, model, tc, checkpoint_path(cfg, root), _augment(cfg, inst, tc, device, root)
+    return inst, model, tc, cfg.checkpoint_path(root), _augment(cfg, inst, tc, device, root)
 
-def _new_record(cfg: Sec3Config, device: str) -> dict:
-    return {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
-            'torch': torch.__version__, 'invtransfer': invtransfer.__version__, '_t0': time.time()}
-
-def _write_failed(cfg, record: dict, e: BaseException, root):
-    t0 = record.pop('_t0')
-    atomic_write_json(result_path(cfg, root), {**record, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                               'traceback': traceback.format_exc(), 'wall_s': time.time() - t0})
-
-def _write_ok(cfg, record: dict, classes, history, aug, ck: Path, root) -> dict:
-    t0 = record.pop('_t0')
-    record.update(status='ok', classes=classes, train_loss=history, wall_s=round(time.time() - t0, 2),
-                  balanced_acc=float(np.nanmean([c['acc'] for c in classes])), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
-    if aug is not None: record['git_stats'] = aug.stats   # batches seen since the last (re)start
-    atomic_write_json(result_path(cfg, root), record)
+def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root) -> dict:
+    extra = {'git_stats': aug.stats} if aug is not None else {}   # batches seen since the last (re)start
+    rec = write_ok(cfg.record_path(root), head, t0, classes=classes, train_loss=history,
+                   balanced_acc=float(np.nanmean([c['acc'] for c in classes])), **extra)
     ck.unlink(missing_ok=True)
-    return record
+    return rec
 
 def _check_history(history):
     if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
 
-def run_sec3(cfg: Sec3Config, *, device: str = 'cpu', root: Path | None = None, force: bool = False, progress: bool = False) -> dict:
-    "Result of one configuration: loaded from the cache, or computed (once, whichever process gets there first), stored and returned."
-    cfg.validate()
-    return computed_once(result_path(cfg, root), lambda: load_result(cfg, root), lambda: _compute_sec3(cfg, device, root, progress), force)
-
 def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     src = load_source(cfg.source, seed=cfg.seed)   # missing/corrupt data raises before anything is written
-    record = _new_record(cfg, device)
+    t0, head = time.time(), record_header(cfg, device)
     try:
         inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
         history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug)
         _check_history(history)
         classes = _evaluate(cfg, src, inst, model, device)
     except Exception as e:
-        _write_failed(cfg, record, e, root); raise
-    return _write_ok(cfg, record, classes, history, aug, ck, root)
+        write_failed(cfg.record_path(root), head, e, t0); raise
+    return _write_ok(cfg, head, t0, classes, history, aug, ck, root)
 
 # %% ../nbs/08_experiment.ipynb #eecc1b66
 def _resume_epoch(cfg: Sec3Config, root) -> int:
-    ck = checkpoint_path(cfg, root)
-    return st['epoch'] + 1 if (st := load_state(ck)) is not None else 0
-
-def group_key(cfg: Sec3Config, root: Path | None = None) -> str:
-    "Runs with equal group keys can be trained in one vectorized step (Section 3-4 runs only; others run alone)."
-    if hasattr(cfg, 'load_record'): return json.dumps(['alone', cfg.key])   # duck-typed: `-m invtransfer.experiment` has its own Sec3Config class
-    return json.dumps([cfg.source, cfg.arch, vector_signature(cfg.train_config()), _resume_epoch(cfg, root)], sort_keys=True)
+    return st['epoch'] + 1 if (st := load_state(cfg.checkpoint_path(root))) is not None else 0
 
 def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
     "Per-class rows of every trained member, members sharing a nuisance and eKLD draws scored in one batched pass."
@@ -266,71 +228,56 @@ def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
             out[i] = _class_rows(src, preps[i][2], ekld[j], per_class_accuracy(test_t.y, pred[j], src.num_classes))
     return out
 
-def run_sec3_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | None = None, progress: bool = False,
-                   amp: bool = False) -> list[dict | None]:
-    "Train `cfgs` together and store each result as run_sec3 would; returns each record (None for a failed run)."
+def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | None = None, progress: bool = False,
+                amp: bool = False) -> list[dict | None]:
+    "Train `cfgs` together and store each result as `Sec3Config.run` would; returns each record (None for a failed run)."
     for c in cfgs: c.validate()
-    if len({group_key(c, root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see group_key)')
+    if len({c.group_key(root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see Sec3Config.group_key)')
     out, preps, members, records = [None] * len(cfgs), [], [], []
     for i, cfg in enumerate(cfgs):
         src = load_source(cfg.source, seed=cfg.seed)
-        record = _new_record(cfg, device)
+        record = (time.time(), record_header(cfg, device))
         try: inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
-        except Exception as e: _write_failed(cfg, record, e, root); continue
+        except Exception as e: write_failed(cfg.record_path(root), record[1], e, record[0]); continue
         preps.append((i, cfg, src, inst, model, ck, aug)); records.append(record)
         members.append(Member(model, inst.x, inst.y, tc, ck, aug))
     if not members: return out
     try: histories = train_members(members, device=device, progress=progress, amp=amp)
     except Exception as e:
-        for (_, cfg, *_), rec in zip(preps, records): _write_failed(cfg, rec, e, root)
+        for (_, cfg, *_), (t0, head) in zip(preps, records): write_failed(cfg.record_path(root), head, e, t0)
         raise
     done = []
     for p, rec, h in zip(preps, records, histories):
         try: _check_history(h); done.append((p, rec, h))
-        except RuntimeError as e: _write_failed(p[1], rec, e, root)
+        except RuntimeError as e: write_failed(p[1].record_path(root), rec[1], e, rec[0])
     rows = _evaluate_group([(p[1], p[2], p[3], p[4]) for p, _, _ in done], device)
     trainer = {'vectorized': len(members), 'amp': amp}
-    for (p, rec, h), cls in zip(done, rows):
+    for (p, (t0, head), h), cls in zip(done, rows):
         i, cfg, src, inst, model, ck, aug = p
-        out[i] = _write_ok(cfg, {**rec, 'trainer': trainer}, cls, h, aug, ck, root)
+        out[i] = _write_ok(cfg, {**head, 'trainer': trainer}, t0, cls, h, aug, ck, root)
     return out
 
 # %% ../nbs/08_experiment.ipynb #13ec52e8
-def load_any(cfg, root: Path | None = None) -> dict | None:
-    "The stored record of a classifier or MUNIT run, or None."
-    if hasattr(cfg, 'load_record'): return cfg.load_record(root)   # runs defined in later chapters (Sections 5-6)
-    return load_munit_record(cfg, root) if isinstance(cfg, MunitRun) else load_result(cfg, root)
-
-def record_path(cfg, root: Path | None = None) -> Path:
-    "Where the record of a classifier or MUNIT run lives (and so what its claim is on)."
-    if hasattr(cfg, 'record_path'): return cfg.record_path(root)   # runs defined in later chapters (Sections 5-6)
-    return munit_paths(cfg, root)['json'] if isinstance(cfg, MunitRun) else result_path(cfg, root)
-
-def _done(c, root) -> bool: return bool((r := load_any(c, root)) and r['status'] == 'ok')
-
 def plan_groups(configs: list, members: int = 1, root: Path | None = None) -> list[list]:
-    "MUNIT runs one by one first (GIT runs need them), then classifier runs in groups of at most `members` that share a step."
+    "Runs in stage order (MUNIT models before the classifiers whose GIT uses them), those with one group key in groups of at most `members`."
     if members < 1: raise ValueError(f'members must be >= 1, got {members}')
     by = {}
-    for c in configs:
-        if not isinstance(c, MunitRun): by.setdefault(group_key(c, root), []).append(c)
-    return [[c] for c in configs if isinstance(c, MunitRun)] + [g[i:i + members] for g in by.values() for i in range(0, len(g), members)]
+    for c in configs: by.setdefault((c.stage, c.group_key(root)), []).append(c)
+    return [g[i:i + members] for (_, g) in sorted(by.items(), key=lambda kv: kv[0][0]) for i in range(0, len(g), members)]
 
 def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = True, members: int = 1,
              amp: bool = False) -> dict:
     "Run (or load) every configuration, `members` classifiers at a time; returns counts of cached, computed and failed runs."
     for c in configs: c.validate()
     for c in configs: c.check_data()   # loads are cached: each data set is read once
-    todo = [c for c in configs if not _done(c, root)]
+    todo = [c for c in configs if not c.done(root)]
     out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
-    def failed(c, e): out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}' if e else f"{c.key}: {load_any(c, root)['error']}")
+    def failed(c, e): out['failed'] += 1; out['errors'].append(f'{c.key}: {type(e).__name__}: {e}' if e else f"{c.key}: {c.load_record(root)['error']}")
     def compute(fresh):
         try:
-            if isinstance(fresh[0], MunitRun): run_munit(fresh[0], device=device, root=root); out['computed'] += 1
-            elif hasattr(fresh[0], 'run'): fresh[0].run(device=device, root=root); out['computed'] += 1
-            elif len(fresh) == 1: run_sec3(fresh[0], device=device, root=root); out['computed'] += 1
+            if len(fresh) == 1: fresh[0].run(device=device, root=root); out['computed'] += 1
             else:
-                for c, r in zip(fresh, run_sec3_group(fresh, device=device, root=root, amp=amp)):
+                for c, r in zip(fresh, type(fresh[0]).run_group(fresh, device=device, root=root, amp=amp)):
                     if r is None: failed(c, None)
                     else: out['computed'] += 1
         except KeyboardInterrupt: raise
@@ -340,12 +287,12 @@ def run_grid(configs: list, *, device: str = 'cpu', root: Path | None = None, pr
         "Claim the group's runs (waiting for other processes if `wait`), compute those not done; returns the runs another process holds."
         with contextlib.ExitStack() as held:
             mine, busy = [], []
-            for c in sorted(group, key=lambda c: str(record_path(c, root))):   # one order everywhere, so no two processes wait on each other
-                p = record_path(c, root)
+            for c in sorted(group, key=lambda c: str(c.record_path(root))):   # one order everywhere, so no two processes wait on each other
+                p = c.record_path(root)
                 if wait: held.enter_context(claim(p)); mine.append(c)
                 elif try_claim(p): held.callback(release_claim, p); mine.append(c)
                 else: busy.append(c)
-            fresh = [c for c in group if c in mine and not _done(c, root)]   # another process may have finished some meanwhile
+            fresh = [c for c in group if c in mine and not c.done(root)]   # another process may have finished some meanwhile
             out['cached'] += len(mine) - len(fresh)
             if fresh: compute(fresh)
         return busy
@@ -360,7 +307,7 @@ def collect(configs: list, root: Path | None = None) -> tuple[list[dict], dict]:
     "The ok results of `configs`, and counts of missing and failed ones."
     ok, missing, failed = [], 0, 0
     for c in configs:
-        r = load_any(c, root)
+        r = c.load_record(root)
         if r is None: missing += 1
         elif r['status'] != 'ok': failed += 1
         else: ok.append(r)

@@ -4,30 +4,30 @@
 
 # %% ../nbs/19_fidelity.ipynb #3ab9b991
 from __future__ import annotations
-import time, traceback
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import invtransfer
-from .config import config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state, computed_once
+from .config import config_dict, config_hash, atomic_savez, results_root, read_json, save_state, load_state
+from .runs import Run, device_name, record_header, write_failed, write_ok
 from .data import BENCHMARKS, GTSRB_CLASSES, rng_for
 from .models import MODELS
 from .models import make_model
 from .train import TrainConfig, train_classifier
-from .munit import run_munit, munit_paths, load_nuisance_model
+from .munit import munit_paths, load_nuisance_model
 from .metrics import to_tensor
-from .experiment import _device_name
 from .benchruns import BenchMunitRun, bench, _accuracies
 from .recipes import BENCH_PROFILES, sec5_config
 from .reports import _pair_runs, size_group
 
 # %% auto #0
 __all__ = ['FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES', 'JUDGE_LABEL', 'JudgeConfig', 'FidelityConfig',
-           'judge_pool', 'fidelity_paths', 'train_judge', 'run_fidelity', 'class_name', 'top_confusions',
-           'fidelity_configs', 'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity',
-           'damaged_classes', 'damage_frame', 'damage_finding']
+           'judge_pool', 'fidelity_paths', 'train_judge', 'class_name', 'top_confusions', 'fidelity_configs',
+           'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame',
+           'damage_finding']
 
 # %% ../nbs/19_fidelity.ipynb #0c5b8888
 @dataclass(frozen=True)
@@ -54,15 +54,18 @@ class JudgeConfig:
                            milestones=(self.epochs * 2 // 3, self.epochs * 5 // 6), seed=self.seed)
 
 @dataclass(frozen=True)
-class FidelityConfig:
+class FidelityConfig(Run):
     "The judge's accuracy on a benchmark's training images, on MUNIT's reconstructions of them and on `draws` T~ samples of each."
+    folder = 'fidelity'
     munit: BenchMunitRun
     judge: JudgeConfig = JudgeConfig()
     draws: int = 4
     judge_sees: str | None = None   # None: the judge trains on real images; 'samples': on one T~ sample of each (a judge used to T~)
     version: str = invtransfer.__version__
-    @property
-    def key(self) -> str: return config_hash(self)
+    def needs(self) -> list: return [self.munit]
+    def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
+        "Train (or load) the judge and T~, label the training images, their reconstructions and their T~ samples, store the record and grids."
+        return _measure_fidelity(self, fidelity_paths(self, root), device, root)
     def validate(self):
         self.munit.validate(); self.judge.validate()
         if self.draws <= 0: raise ValueError(f'draws must be positive, got {self.draws}')
@@ -91,7 +94,7 @@ def fidelity_paths(cfg: FidelityConfig, root: Path | None = None) -> dict:
 # %% ../nbs/19_fidelity.ipynb #a32ac5ef
 def _tilde(cfg: FidelityConfig, device: str, root):
     "The T~ under test (trained first if it is not in the cache) and its MUNIT record."
-    rec = run_munit(cfg.munit, device=device, root=root)
+    rec = cfg.munit.run(device=device, root=root)
     return load_nuisance_model(munit_paths(cfg.munit, root)['pt'], cfg.munit.munit, device=device), rec
 
 @torch.no_grad()
@@ -119,7 +122,7 @@ def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = No
     train_classifier(model, pool.x, pool.y, j.train_config(), checkpoint=paths['ckpt'], device=device, progress=False)
     acc = _accuracies(model, type(b.test)(test_x, b.test.y), b.num_classes, device)
     rec = {'key': paths['judge'].stem, 'config': config_dict(j), 'sees': cfg.judge_sees or 'images', 'pool': len(pool.y),
-           'balanced_test_acc': float(np.nanmean(acc)), 'test_acc': acc.tolist(), 'wall_s': round(time.time() - t0, 2), 'device': _device_name(device)}
+           'balanced_test_acc': float(np.nanmean(acc)), 'test_acc': acc.tolist(), 'wall_s': round(time.time() - t0, 2), 'device': device_name(device)}
     save_state(paths['judge'], {'model': model.state_dict(), 'record': rec})
     paths['ckpt'].unlink(missing_ok=True)
     return model.eval(), rec
@@ -135,15 +138,8 @@ def _u8(x: torch.Tensor) -> np.ndarray:
     a = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     return a[..., 0] if a.shape[-1] == 1 else a
 
-def run_fidelity(cfg: FidelityConfig, *, device: str = 'cpu', root: Path | None = None, force: bool = False, batch: int = 256) -> dict:
-    "The judge's per-class accuracy on the training images, their reconstructions and their T~ samples: loaded from the cache, or computed and stored."
-    cfg.validate(); paths = fidelity_paths(cfg, root)
-    return computed_once(paths['json'], lambda: read_json(paths['json']), lambda: _measure_fidelity(cfg, paths, device, root, batch), force)
-
-def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch: int) -> dict:
-    rec = {'key': cfg.key, 'config': config_dict(cfg), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': _device_name(device),
-           'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
-    t0 = time.time()
+def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch: int = 256) -> dict:
+    t0, rec = time.time(), record_header(cfg, device)
     try:
         judge, jrec = train_judge(cfg, device, root)
         tilde, mrec = _tilde(cfg, device, root)
@@ -169,12 +165,10 @@ def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch
             grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(_reconstruct(tilde, x)),
                         samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
     except Exception as e:
-        atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}); raise
+        write_failed(paths['json'], rec, e, t0); raise
     atomic_savez(paths['npz'], grid)
-    rec.update(status='ok', judge=jrec, munit_iterations=cfg.munit.munit.iterations, munit_recon_x=mrec['log'][-1]['recon_x'],
-               classes=classes, sample_confusion=conf.tolist(), wall_s=round(time.time() - t0, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'))
-    atomic_write_json(paths['json'], rec)
-    return rec
+    return write_ok(paths['json'], rec, t0, judge=jrec, munit_iterations=cfg.munit.munit.iterations, munit_recon_x=mrec['log'][-1]['recon_x'],
+                    classes=classes, sample_confusion=conf.tolist())
 
 # %% ../nbs/19_fidelity.ipynb #7903c74f
 FIDELITY_JUDGE = {'smoke': dict(epochs=30, batch_size=32)}   # the digits' validation split has 259 images (judge test accuracy 93.6 %); others: JudgeConfig's defaults

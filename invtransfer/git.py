@@ -33,9 +33,9 @@ class GITConfig:
         return self
 
     @classmethod
-    def authors_code(cls, drs_epoch: int, K: int | None = None, p: float = 0.5):
+    def authors_code(cls, switch_epoch: int, K: int | None = None, p: float = 0.5):
         "The behaviour of the authors' code: after the DRS switch, a second draw, the soft cutoff."
-        return cls(p=p, K=K, cutoff='soft', start_epoch=drs_epoch + 1, draw='second')
+        return cls(p=p, K=K, cutoff='soft', start_epoch=switch_epoch + 1, draw='second')
 
 # %% ../nbs/11_git.ipynb #bfcadfee
 def eligibility(class_sizes: np.ndarray, cfg: GITConfig) -> np.ndarray:

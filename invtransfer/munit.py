@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_munit.ipynb #5af16c0b
 from __future__ import annotations
-import json, time, traceback
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -13,7 +13,8 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, config_hash, atomic_savez, atomic_write_json, results_root, read_json, save_state, load_state, computed_once
+from .config import Registry, config_dict, atomic_savez, results_root, save_state, load_state
+from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
 from .metrics import to_tensor
@@ -21,8 +22,7 @@ from .metrics import to_tensor
 # %% auto #0
 __all__ = ['MUNIT_CONFIGS', 'MunitConfig', 'LayerNorm', 'AdaIN', 'conv_block', 'ResBlock', 'Generator', 'Discriminator',
            'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'train_munit', 'MunitRun',
-           'munit_paths', 'load_munit_record', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'run_munit',
-           'nuisance_model']
+           'munit_paths', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -291,16 +291,15 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
 
 # %% ../nbs/10_munit.ipynb #940f70e6
 @dataclass(frozen=True)
-class MunitRun:
-    "One MUNIT trained on one long-tailed instance."
+class MunitRun(Run):
+    "One MUNIT trained on one long-tailed instance (computed before the classifiers whose GIT uses it)."
+    folder, stage = 'munit', 0
     source: str = 'k49'
     nuisance: str = 'bg'
     instance: int = 0
     seed: int = 0
     munit: MunitConfig = MunitConfig()
     version: str = invtransfer.__version__
-    @property
-    def key(self) -> str: return config_hash(self)
     def validate(self):
         SOURCES.get(self.source); NUISANCES.get(self.nuisance); self.munit.validate()
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
@@ -311,13 +310,17 @@ class MunitRun:
         src = load_source(self.source, seed=self.seed)
         inst = build_lt_instance(src.train, src.lt_sizes, self.nuisance, self.instance, self.seed)
         return inst.x, inst.y, inst.sizes, inst.order, inst.clean
+    def usable_record(self, root: Path | None = None) -> dict | None:
+        "The record, when the weights of T~ are here too (committed records come without them: those count as done for listing, not for use)."
+        r = self.load_record(root)
+        return r if r and munit_paths(self, root)['pt'].exists() else None
+    def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
+        "Train (resuming from a checkpoint) and store the record, the sample grids and the weights of T~."
+        return _train_run(self, munit_paths(self, root), device, root, progress)
 
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     d = Path(root or results_root())/'munit'
     return {'json': d/f'{run.key}.json', 'npz': d/f'{run.key}.npz', 'pt': d/f'{run.key}.pt', 'ckpt': d/'checkpoints'/f'{run.key}.pt'}
-
-def load_munit_record(run: MunitRun, root: Path | None = None) -> dict | None:
-    return read_json(munit_paths(run, root)['json'])
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
@@ -342,20 +345,9 @@ def true_samples(run: MunitRun, grids: dict, n_styles: int, seed: int = 0) -> np
     t = NUISANCES.get(run.nuisance)
     return np.stack([t(clean, rng_for(seed, 'fig2-true', j)) for j in range(n_styles)], 1)
 
-def run_munit(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, force: bool = False) -> dict:
-    "Train (once, whichever process gets there first) or load the record of one MUNIT run; the weights of T~ are left in munit_paths(run)['pt']."
-    run.validate()
-    paths = munit_paths(run, root)
-    def load():   # a run counts as done only with its weights
-        r = load_munit_record(run, root)
-        return r if r and paths['pt'].exists() else None
-    return computed_once(paths['json'], load, lambda: _train_run(run, paths, device, root, progress), force)
-
 def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) -> dict:
     run.check_data()
-    t0 = time.time()
-    rec = {'key': run.key, 'config': config_dict(run), 'started': time.strftime('%Y-%m-%dT%H:%M:%S'), 'device': device,
-           'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
+    t0, rec = time.time(), record_header(run, device)
     resumed = (load_state(paths['ckpt']) or {}).get('iteration', 0)
     try:
         x, y, sizes, order, clean = run.training_set()
@@ -364,25 +356,22 @@ def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) ->
                                         fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress)
     except Exception as e:
         paths['pt'].unlink(missing_ok=True)
-        atomic_write_json(paths['json'], {**rec, 'status': 'failed', 'error': f'{type(e).__name__}: {e}',
-                                          'traceback': traceback.format_exc(), 'wall_s': round(time.time() - t0, 2)})
-        raise
+        write_failed(paths['json'], rec, e, t0); raise
     save_state(paths['pt'], tilde.state())
     arrays = {'inputs': x[rows], 'classes': y[rows], 'sizes': sizes[y[rows]], **({'clean': clean[rows]} if clean is not None else {}),
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
     atomic_savez(paths['npz'], arrays)
     wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included
-    rec.update(status='ok', log=log, wall_s=round(wall, 2), finished=time.strftime('%Y-%m-%dT%H:%M:%S'), resumed_from=resumed,
-               iterations_per_s=round((run.munit.iterations - resumed) / max(wall, 1e-9), 3), image_shape=list(tilde.image_shape))
-    atomic_write_json(paths['json'], rec)
+    rec = write_ok(paths['json'], rec, t0, log=log, resumed_from=resumed, image_shape=list(tilde.image_shape),
+                   iterations_per_s=round((run.munit.iterations - resumed) / max(wall, 1e-9), 3))
     paths['ckpt'].unlink(missing_ok=True)
     return rec
 
 def nuisance_model(run: MunitRun, *, device: str = 'cpu', root: Path | None = None, image_shape: tuple | None = None) -> MunitNuisance:
     "T~ of a MUNIT run, trained first if needed; a failed run raises instead of returning a model."
-    r = run_munit(run, device=device, root=root)
+    r = run.run(device=device, root=root)
     if r['status'] != 'ok': raise RuntimeError(f'MUNIT run {run.key} failed: {r.get("error")}')
     try: return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)
     except FileNotFoundError:   # damaged weights were set aside: the run trains them again
-        run_munit(run, device=device, root=root)
+        run.run(device=device, root=root)
         return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)

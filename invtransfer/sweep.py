@@ -8,10 +8,8 @@ import argparse, sys, time
 from pathlib import Path
 import torch
 from .config import results_root
-from .data import load_source
-from .munit import MunitRun
 from .munit import MUNIT_CONFIGS
-from .experiment import run_grid, plan_groups, load_any, PROFILES, FIGURES, METHODS, munit_config, munit_grid, sec3_grid, _figure
+from .experiment import run_grid, plan_groups, PROFILES, FIGURES, METHODS, munit_config, munit_grid, sec3_grid, _figure
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'LocalExecutor', 'DaskExecutor', 'run_sweep', 'parse_args', 'main']
@@ -54,14 +52,14 @@ class DaskExecutor:
     def run(self, configs: list, *, device: str, root: Path, progress: bool = True) -> dict:
         from dask.distributed import as_completed
         client, root = self.connect(), Path(root).resolve()   # workers may run elsewhere: no relative paths
-        todo = [c for c in configs if not ((r := load_any(c, root)) and r['status'] == 'ok')]
+        todo = [c for c in configs if not c.done(root)]
         out = {'cached': len(configs) - len(todo), 'computed': 0, 'failed': 0, 'errors': []}
         submit = lambda g, *needs: client.submit(_run_group, g, device, str(root), self.members, self.amp, self.threads, *needs,
                                                  pure=False, retries=self.retries, key=f'{type(g[0]).__name__}-{g[0].key}-{time.time_ns()}')
-        tasks, munit = {}, {}
+        tasks, needed = {}, {}
         for g in plan_groups(todo, self.members, root):
-            if isinstance(g[0], MunitRun): munit[g[0].key] = f = submit(g)
-            else: f = submit(g, *{munit[c.munit_run.key] for c in g if c.munit is not None and c.munit_run.key in munit})
+            f = submit(g, *{needed[n.key] for c in g for n in c.needs() if n.key in needed})   # after the runs it reads
+            for c in g: needed[c.key] = f
             tasks[f] = g
         for f in as_completed(list(tasks)):
             try: s = f.result()

@@ -7,12 +7,11 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 from .config import results_root
-from .experiment import load_any
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
-from .fidelity import fidelity_configs, fidelity_root, run_fidelity, fidelity_frame, fidelity_finding
+from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
 from .variants import SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame, switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding
 
 # %% auto #0
@@ -65,7 +64,7 @@ def main(argv=None) -> int:
         f = longer_munit_frame(a.profile, root, a.seeds, table=t)
         print(f'\nGIT with a longer-trained MUNIT ({a.profile}, {t}):'); print(f.to_string(index=False) if len(f) else longer_munit_finding(f))
     if a.no_compute:
-        have = sum(bool((r := load_any(c, root)) and r['status'] == 'ok') for c in cfgs)
+        have = sum(c.done(root) for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
     else: print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
@@ -76,7 +75,7 @@ def _print_fidelity(a) -> int:
     cfgs, root = fidelity_configs(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
     try:
         if not a.no_compute:
-            for c in cfgs: run_fidelity(c, device=a.device or BENCH_PROFILES.get(a.profile).device, root=root)
+            for c in cfgs: c.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root)
     except Exception as e:
         print(f'fidelity failed: {type(e).__name__}: {e}', file=sys.stderr); return 1
     f = fidelity_frame(cfgs, root)

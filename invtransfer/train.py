@@ -5,7 +5,7 @@
 # %% ../nbs/07_train.ipynb #e36cd8b1
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,12 +16,12 @@ from .metrics import to_tensor
 from .samplers import make_sampler
 
 # %% auto #0
-__all__ = ['TrainConfig', 'lr_at_epoch', 'train_classifier']
+__all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'train_classifier']
 
 # %% ../nbs/07_train.ipynb #c87e0b1e
-@dataclass
-class TrainConfig:
-    "Classifier optimisation settings; defaults are the paper's K49 schedule."
+@dataclass(frozen=True)
+class Training:
+    "The optimisation settings every classifier run shares (Sections 3-6); defaults are the paper's K49 schedule. A study's configuration inherits them."
     epochs: int = 50
     batch_size: int = 128
     lr: float = 0.1
@@ -30,14 +30,26 @@ class TrainConfig:
     warmup_epochs: int = 5
     milestones: tuple = (30, 40)
     gamma: float = 0.01      # per decay; the authors' code (the paper text says 0.1)
-    sampler: str = 'uniform'
-    drs_epoch: int = 30      # first epoch of class-balanced sampling for 'drs'
-    seed: int = 0
+    switch_epoch: int = 30   # first epoch of class-balanced sampling (DRS) or re-weighting (DRW)
     lr_schedule: str | None = None   # None: step decays at the milestones; 'cosine': cosine annealing after the warm-up
-    def __post_init__(self):
-        if self.epochs <= 0: raise ValueError(f'epochs must be positive, got {self.epochs}')
-        if self.batch_size <= 0: raise ValueError(f'batch_size must be positive, got {self.batch_size}')
+    def check_training(self):
+        "Raise ValueError for impossible optimisation settings."
+        for k in ('epochs', 'batch_size'):
+            if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
+        if self.switch_epoch < 0: raise ValueError(f'switch_epoch must be >= 0, got {self.switch_epoch}')
         if self.lr_schedule not in (None, 'cosine'): raise ValueError(f"lr_schedule must be None (step) or 'cosine', got {self.lr_schedule!r}")
+        return self
+
+@dataclass(frozen=True)
+class TrainConfig(Training):
+    "What the training loop needs: the shared settings, the sampler and the seed of the batch order."
+    sampler: str = 'uniform'
+    seed: int = 0
+    def __post_init__(self): self.check_training()
+    @classmethod
+    def of(cls, settings: Training, sampler: str, seed: int) -> TrainConfig:
+        "The loop's configuration for a run's shared settings."
+        return cls(**{**{f.name: getattr(settings, f.name) for f in fields(Training)}, 'milestones': tuple(settings.milestones)}, sampler=sampler, seed=seed)
 
 def lr_at_epoch(cfg: TrainConfig, epoch: int) -> float:
     "Learning rate of 0-indexed `epoch`: linear warm-up, then x gamma after each milestone."
@@ -58,7 +70,7 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
     dtype = next(model.parameters()).dtype   # float32, or float64 in exactness tests
     X, Y = to_tensor(x).to(device, dtype), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    sampler = make_sampler(cfg.sampler, y, cfg.seed, cfg.drs_epoch)
+    sampler = make_sampler(cfg.sampler, y, cfg.seed, cfg.switch_epoch)
     start, history = 0, []
     if checkpoint and (state := load_state(checkpoint)) is not None:
         assert state['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'

@@ -62,7 +62,7 @@ class Member:
 
 def vector_signature(cfg: TrainConfig) -> dict:
     "The settings members trained together must share: all but the sampler, the DRS switch and the seed."
-    return {k: v for k, v in config_dict(cfg).items() if k not in ('sampler', 'drs_epoch', 'seed')}
+    return {k: v for k, v in config_dict(cfg).items() if k not in ('sampler', 'switch_epoch', 'seed')}
 
 def _check_members(members: list[Member]):
     if not members: raise ValueError('no members to train')
@@ -121,7 +121,7 @@ def train_members(members: list[Member], *, device: str = 'cpu', progress: bool 
     if start: _restore_momentum(ens, opt, members, [s[2] for s in starts])
     X = torch.stack([to_tensor(m.x) for m in members]).to(device, dtype)                        # (M, N, C, H, W)
     Y = torch.stack([torch.as_tensor(m.y, dtype=torch.long) for m in members]).to(device)     # (M, N)
-    samplers = [make_sampler(m.cfg.sampler, m.y, m.cfg.seed, m.cfg.drs_epoch) for m in members]
+    samplers = [make_sampler(m.cfg.sampler, m.y, m.cfg.seed, m.cfg.switch_epoch) for m in members]
     rows = torch.arange(M, device=device)[:, None]
     forward = torch.compile(ens.__call__) if compile else ens.__call__
     for epoch in tqdm(range(start, cfg.epochs), desc=f'epochs x{M}', disable=not progress, leave=False):

@@ -5,7 +5,7 @@ import pytest
 import torch
 from conftest import cli
 from invtransfer.experiment import sec3_grid, run_grid, collect, munit_config
-from invtransfer.munit import MunitRun, MunitConfig, run_munit, munit_paths, load_nuisance_model, load_munit_record
+from invtransfer.munit import MunitRun, MunitConfig, munit_paths, load_nuisance_model
 
 TINY = ['--instances', '1', '--nuisances', 'bg', '--epochs', '2', '--munit-iterations', '20', '--no-progress']
 
@@ -41,14 +41,14 @@ def test_diverged_munit_fails_the_git_run_and_is_not_plotted(results):
                     munit=replace(munit_config('smoke'), iterations=10, lr=1e10))[0]
     s = run_grid([cfg], root=results, progress=False)
     assert s['failed'] == 1 and 'MUNIT diverged' in s['errors'][0]
-    assert load_munit_record(cfg.munit_run, results)['status'] == 'failed'
+    assert cfg.munit_run.load_record(results)['status'] == 'failed'
     assert not munit_paths(cfg.munit_run, results)['pt'].exists()
     ok, counts = collect([cfg, cfg.munit_run], results)
     assert ok == [] and counts == {'ok': 0, 'missing': 0, 'failed': 2}
 
 def test_generator_that_does_not_match_the_data(results):
     run = MunitRun(source='digits', nuisance='dil', munit=replace(munit_config('smoke'), iterations=5))
-    run_munit(run, root=results)
+    run.run(root=results)
     with pytest.raises(ValueError, match=r'trained on 1x28x28 images .* got 3x32x32'):
         load_nuisance_model(munit_paths(run, results)['pt'], run.munit, image_shape=(3, 32, 32))
     with pytest.raises(Exception):   # a MUNIT configuration of another shape cannot load these weights

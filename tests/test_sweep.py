@@ -3,7 +3,7 @@ import json, os, signal, subprocess, sys, threading, time
 from pathlib import Path
 import dask
 import torch
-from invtransfer.experiment import sec3_grid, load_result
+from invtransfer.experiment import sec3_grid
 from invtransfer.sweep import DaskExecutor, run_sweep
 
 
@@ -58,7 +58,7 @@ def test_killed_worker_loses_nothing_and_a_rerun_completes(tmp_path):
 
     assert not list((shared/'sec3'/'checkpoints').glob('*.pt'))
     for c in configs():   # the same results as the in-process sweep, bit for bit (one resumed from a killed worker's checkpoint)
-        a, b = load_result(c, local), load_result(c, shared)
+        a, b = c.load_record(local), c.load_record(shared)
         assert b['status'] == 'ok'
         assert [(r['ekld'], r['acc']) for r in a['classes']] == [(r['ekld'], r['acc']) for r in b['classes']], c.key
         assert a['train_loss'] == b['train_loss']

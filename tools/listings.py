@@ -36,7 +36,7 @@ def _digest(a: np.ndarray) -> str: return hashlib.md5(np.ascontiguousarray(a).to
 def _munit(profile: str, root: Path) -> str:
     lines = []
     for run in E.munit_grid(profile):
-        r = M.load_munit_record(run, root)
+        r = run.load_record(root)
         if not r: lines.append(f'{run.nuisance} instance {run.instance}: missing'); continue
         last = r['log'][-1] if r.get('log') else {}
         grids = M.load_munit_grids(run, root) if r['status'] == 'ok' else {}
