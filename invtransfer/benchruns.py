@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import invtransfer
-from .config import config_dict, atomic_write_json, results_root, read_json, save_state, load_state
+from .config import config_dict, atomic_write_json, results_root, read_json
 from .runs import Run, record_header, write_failed, write_ok
 from .data import BENCHMARKS, rng_for
 from .benchmarks import load_benchmark
@@ -24,7 +24,7 @@ from .metrics import model_log_proba, per_class_accuracy
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
-           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'write_test_record', 'train_streaming',
+           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'write_test_record', 'FileBatches',
            'topk_streaming']
 
 # %% ../nbs/15_benchruns.ipynb #d46cb95c
@@ -250,36 +250,18 @@ def _loader(ds, idx, batch_size: int, workers: int, seed: int):
     return torch.utils.data.DataLoader(torch.utils.data.Subset(ds, np.asarray(idx).tolist()), batch_size=batch_size, shuffle=False,
                                        num_workers=workers, generator=torch.Generator().manual_seed(seed))
 
-def train_streaming(model, fb, cfg: TrainConfig, criterion, *, checkpoint: Path | None = None, device: str = 'cpu',
-                    workers: int = STREAM_WORKERS, progress: bool = False, augment=None) -> list[float]:
-    "train_classifier for a FileBenchmark: batches decoded from files by DataLoader workers; returns the mean loss per epoch."
-    from invtransfer.benchmarks import inat_transforms
-    from invtransfer.train import lr_at_epoch
-    model.to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    sampler, ds = make_sampler(cfg.sampler, fb.train_y, cfg.seed, cfg.switch_epoch), fb.dataset('train', inat_transforms(True))
-    start, history = 0, []
-    if checkpoint and (st := load_state(checkpoint)) is not None:
-        assert st['config'] == config_dict(cfg), f'checkpoint {checkpoint} belongs to another configuration'
-        model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); start, history = st['epoch'] + 1, st['history']
-    for epoch in range(start, cfg.epochs):
-        for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
-        model.train(); total, seen, pos = 0.0, 0, 0
-        order = np.asarray(sampler.indices(epoch))
-        for step, (xb, yb) in enumerate(_loader(ds, order, cfg.batch_size, workers, int(rng_for(cfg.seed, 'stream', epoch).integers(2**62)))):
+class FileBatches:
+    "The batch source of a FileBenchmark: its training images decoded, cropped and flipped by DataLoader workers in the sampler's order (crops seeded by `seed` and the epoch); `augment(xb, yb, idx, epoch, step)` after the transfer."
+    def __init__(self, fb, seed: int, device: str = 'cpu', workers: int = STREAM_WORKERS, augment=None):
+        from invtransfer.benchmarks import inat_transforms
+        self.ds, self.seed, self.device, self.workers, self.augment = fb.dataset('train', inat_transforms(True)), seed, device, workers, augment
+    def __call__(self, order, epoch: int, batch_size: int):
+        order, pos = np.asarray(order), 0
+        for step, (xb, yb) in enumerate(_loader(self.ds, order, batch_size, self.workers, int(rng_for(self.seed, 'stream', epoch).integers(2**62)))):
             idx, pos = order[pos:pos + len(yb)], pos + len(yb)   # the loader keeps the sampler's order
             if len(yb) < 2: continue
-            xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
-            if augment is not None: xb, yb = augment(xb, yb, idx, epoch, step)
-            loss = criterion(model(xb), yb, epoch)
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            total += loss.item() * len(yb); seen += len(yb)
-        history.append(total / max(seen, 1))
-        if progress: print(f'epoch {epoch}: loss {history[-1]:.4f}', flush=True)
-        if checkpoint:
-            st = {'epoch': epoch, 'model': model.state_dict(), 'opt': opt.state_dict(), 'history': history, 'config': config_dict(cfg)}
-            save_state(checkpoint, st)
-    return history
+            xb, yb = xb.to(self.device, non_blocking=True), yb.to(self.device, non_blocking=True)
+            yield self.augment(xb, yb, idx, epoch, step) if self.augment is not None else (xb, yb)
 
 @torch.no_grad()
 def topk_streaming(model, fb, device: str = 'cpu', workers: int = STREAM_WORKERS, batch_size: int = 256) -> tuple[float, float, np.ndarray]:
@@ -315,7 +297,9 @@ def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: 
         mean, std = _file_stats(fb)
         model = make_model(cfg.arch, 3, fb.num_classes, 224, mean, std, head='normed' if cfg.loss == 'ldam' else 'linear')
         crit = _criterion(cfg, fb.counts)
-        history = train_streaming(model, fb, tc, crit, checkpoint=ck, device=device, progress=progress, augment=git.apply if git else None)
+        files = FileBatches(fb, tc.seed, device, augment=git.apply if git else None)
+        history = train_classifier(model, None, fb.train_y, tc, checkpoint=ck, device=device, progress=progress, criterion=crit,
+                                   batches=files, channels_last=False)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
         top1, top5, per_class = topk_streaming(model, fb, device)
     except Exception as e:

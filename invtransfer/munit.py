@@ -66,7 +66,7 @@ MUNIT_CONFIGS.register('paper', MunitConfig())
 MUNIT_CONFIGS.register('kmnist', MunitConfig(dim=32, n_res=2, mlp_dim=128, dis_dim=32, batch_size=8, iterations=800,
                                              lr=1e-3, snapshot_every=200, log_every=20))
 MUNIT_CONFIGS.register('smoke', MunitConfig(dim=16, n_res=1, mlp_dim=64, dis_dim=16, dis_layers=3, batch_size=8,
-                                            iterations=300, lr=1e-3, snapshot_every=100, log_every=10))
+                                            iterations=60, lr=1e-3, snapshot_every=20, log_every=5))
 MUNIT_CONFIGS.register('cpu32', replace(MUNIT_CONFIGS['kmnist'], iterations=1500, snapshot_every=500, log_every=50))
 
 # %% ../nbs/10_munit.ipynb #f65b9437

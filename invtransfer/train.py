@@ -16,7 +16,7 @@ from .metrics import to_tensor
 from .samplers import make_sampler
 
 # %% auto #0
-__all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'train_classifier']
+__all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'TensorBatches', 'train_classifier']
 
 # %% ../nbs/07_train.ipynb #c87e0b1e
 @dataclass(frozen=True)
@@ -60,15 +60,26 @@ def lr_at_epoch(cfg: TrainConfig, epoch: int) -> float:
     return cfg.lr * cfg.gamma ** sum(e > m for m in cfg.milestones)
 
 # %% ../nbs/07_train.ipynb #ad3082a0
-def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, *,
+class TensorBatches:
+    "The batch source of a training set held in memory: uint8 images as one float tensor on the device, batches as index slices, an optional `augment(X, Y, idx, epoch, step)`."
+    def __init__(self, x: np.ndarray, y: np.ndarray, device: str = 'cpu', dtype=torch.float32, augment=None):
+        self.X, self.Y = to_tensor(x).to(device, dtype), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
+        self.device, self.augment = device, augment
+    def __call__(self, order, epoch: int, batch_size: int):
+        idx = torch.as_tensor(order, device=self.device)
+        for step, b in enumerate(idx.split(batch_size)):
+            if len(b) < 2: continue  # batch norm cannot train on a single example
+            yield self.augment(self.X, self.Y, b, epoch, step) if self.augment else (self.X[b], self.Y[b])
+
+def train_classifier(model: torch.nn.Module, x: np.ndarray | None, y: np.ndarray, cfg: TrainConfig, *,
                      checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True, augment=None,
-                     channels_last: bool | None = None, criterion=None) -> list[float]:
-    "Train `model` in place on uint8 images `x` and labels `y`; returns the mean loss of each epoch."
+                     channels_last: bool | None = None, criterion=None, batches=None) -> list[float]:
+    "Train `model` in place on uint8 images `x` and labels `y` (or on a batch source `batches` with labels `y`, `x` None); returns the mean loss of each epoch."
     channels_last = str(device) == 'cpu' if channels_last is None else channels_last   # measured faster on the CPU only
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     model.to(device, memory_format=fmt)
-    dtype = next(model.parameters()).dtype   # float32, or float64 in exactness tests
-    X, Y = to_tensor(x).to(device, dtype), torch.as_tensor(y, dtype=torch.long, device=device)  # (N, C, H, W), (N,)
+    if batches is None: batches = TensorBatches(x, y, device, next(model.parameters()).dtype, augment)   # float32, or float64 in exactness tests
+    elif augment is not None: raise ValueError('give the augmentation to the batch source')
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     sampler = make_sampler(cfg.sampler, y, cfg.seed, cfg.switch_epoch)
     start, history = 0, []
@@ -80,15 +91,12 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray, y: np.ndarray, cfg: 
     for epoch in bar:
         for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
         model.train()
-        idx = torch.as_tensor(sampler.indices(epoch), device=device)
         total, seen = 0.0, 0
-        for step, b in enumerate(idx.split(cfg.batch_size)):
-            if len(b) < 2: continue  # batch norm cannot train on a single example
-            xb, yb = augment(X, Y, b, epoch, step) if augment else (X[b], Y[b])
+        for xb, yb in batches(sampler.indices(epoch), epoch, cfg.batch_size):
             logits = model(xb.contiguous(memory_format=fmt))
             loss = criterion(logits, yb, epoch) if criterion else F.cross_entropy(logits, yb)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            total += loss.item() * len(b); seen += len(b)
+            total += loss.item() * len(yb); seen += len(yb)
         history.append(total / max(seen, 1)); bar.set_postfix(loss=f'{history[-1]:.3f}')
         if checkpoint:
             state = {'epoch': epoch, 'model': model.state_dict(), 'opt': opt.state_dict(), 'history': history, 'config': config_dict(cfg)}

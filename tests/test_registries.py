@@ -95,3 +95,26 @@ def test_benchmark_without_its_files(name, tmp_path):
     if name == 'digits-lt': assert load_benchmark('digits-lt', root=tmp_path).num_classes > 1; return
     with pytest.raises(DataMissingError) as e: load_benchmark(name, root=tmp_path)
     assert str(tmp_path) in str(e.value)
+
+def _run_kinds():
+    import invtransfer.fidelity   # noqa: F401 (defines the fidelity run)
+    from invtransfer.runs import Run
+    kinds, todo = [], [Run]
+    while todo:
+        for k in todo.pop().__subclasses__():
+            todo.append(k)
+            if not k.__name__.startswith('_'): kinds.append(k)
+    return kinds
+
+def test_every_run_kind_follows_the_protocol():
+    "Each kind of run is a frozen dataclass that says how to compute itself, with its records in a folder of its own (a kind that extends another may share its folder)."
+    from invtransfer.runs import Run
+    kinds = _run_kinds()
+    assert {k.__name__ for k in kinds} >= {'Sec3Config', 'Sec5Config', 'MunitRun', 'BenchMunitRun', 'FidelityConfig'}
+    roots = {}
+    for k in kinds:
+        assert dataclasses.is_dataclass(k) and k.__dataclass_params__.frozen, k
+        assert k.execute is not Run.execute, f'{k.__name__} does not say how to compute itself'
+        base = next(b for b in k.__mro__ if b.__dict__.get('folder'))
+        assert roots.setdefault(k.folder, base) is base, f'{k.__name__} writes into the folder of {roots[k.folder].__name__}'
+    assert sorted(roots) == ['fidelity', 'munit', 'sec3', 'sec5']
