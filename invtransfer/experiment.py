@@ -101,7 +101,7 @@ class Profile:
     git: dict = field(default_factory=dict)    # GITConfig overrides (e.g. K for a dataset)
     members: int = 1                           # classifiers per vectorized step (1: one at a time)
 
-PROFILES = Registry('profile')
+PROFILES = Registry('Section 3-4 profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=8, batch_size=32, warmup_epochs=1, milestones=(5, 7),
                                                    switch_epoch=5, ekld_images=10, ekld_transforms=10), instances=2,
                                    note='embedded digits, short schedule, CPU', munit='smoke'))

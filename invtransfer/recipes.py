@@ -40,7 +40,7 @@ class BenchProfile:
 # every schedule (None, CB RW, CB RS, RS, DRW, DRS) at least once, including those the diagnostics chapter varies.
 SMOKE_TABLE3_ROWS = ('CE None', 'CE CB RW', 'CE DRS', 'Focal DRS', 'LDAM None', 'LDAM DRW', 'LDAM DRS', 'LDAM RS', 'LDAM CB RS')
 
-BENCH_PROFILES = Registry('profile')
+BENCH_PROFILES = Registry('Section 5-6 profile')
 BENCH_PROFILES.register('smoke', BenchProfile('smoke', {'digits-lt': dict(arch='simple-cnn', epochs=4, batch_size=32, warmup_epochs=1,
                                                                           milestones=(2, 3), switch_epoch=2)},
                                               seeds=2, munit='smoke', note='embedded digits (exponential long tail), 4 epochs, CPU',

@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_runs.ipynb #a0c1e003
 from __future__ import annotations
-import json, platform, time, traceback
+import functools, json, platform, subprocess, time, traceback
 from pathlib import Path
 from typing import ClassVar
 import torch
 import invtransfer
-from .config import config_dict, config_hash, results_root, read_json, atomic_write_json, computed_once
+from .config import config_dict, config_hash, project_root, results_root, read_json, atomic_write_json, computed_once
 
 # %% auto #0
-__all__ = ['device_name', 'Run', 'record_header', 'write_failed', 'write_ok']
+__all__ = ['device_name', 'Run', 'project_commit', 'record_header', 'write_failed', 'write_ok']
 
 # %% ../nbs/00_runs.ipynb #a0c1e006
 def device_name(device: str) -> str:
@@ -58,10 +58,23 @@ class Run:
         return [r.run(device=device, root=root, progress=progress) for r in runs]
 
 # %% ../nbs/00_runs.ipynb #a0c1e008
+@functools.lru_cache(maxsize=None)
+def project_commit() -> str | None:
+    "The git commit of the checkout this package runs from, `+dirty` when `invtransfer/` or `nbs/` has uncommitted changes; None outside a git checkout."
+    root = project_root()
+    if root is None: return None
+    try:
+        head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True, text=True, timeout=30)
+        if head.returncode: return None
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', 'invtransfer', 'nbs'],
+                               cwd=root, capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError): return None
+    return head.stdout.strip() + ('+dirty' if dirty else '')
+
 def record_header(run: Run, device: str, **extra) -> dict:
-    "The header every record starts with: key, configuration, start time, device and versions (plus `extra` fields)."
+    "The header every record starts with: key, configuration, start time, device, versions and commit (plus `extra` fields)."
     return {'key': run.key, 'config': config_dict(run), **extra, 'started': time.strftime('%Y-%m-%dT%H:%M:%S'),
-            'device': device_name(device), 'torch': torch.__version__, 'invtransfer': invtransfer.__version__}
+            'device': device_name(device), 'torch': torch.__version__, 'invtransfer': invtransfer.__version__, 'commit': project_commit()}
 
 def write_failed(path: Path, header: dict, error: BaseException, t0: float):
     "Store a failed record: the header, the error, its traceback (call from inside the `except` block) and the wall time until it failed."

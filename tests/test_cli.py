@@ -10,7 +10,7 @@ def no_results(d: Path): return not d.exists() or not any(d.rglob('*.json'))
     (['--source', 'mnist'], "unknown dataset 'mnist'"),
     (['--nuisances', 'blur'], "unknown nuisance 'blur'"),
     (['--methods', 'ldam-drw'], "unknown method 'ldam-drw'"),
-    (['--profile', 'huge'], "unknown profile 'huge'"),
+    (['--profile', 'huge'], "unknown Section 3-4 profile 'huge'"),
     (['--epochs', '0'], 'epochs must be positive'),
     (['--epochs', '-3'], 'epochs must be positive'),
     (['--instances', '0'], 'instances must be positive'),
