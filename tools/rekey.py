@@ -4,7 +4,7 @@ A run's key is the hash of its configuration, so renaming a field changes every 
 field in each record's configuration, recomputes the key, and moves the record (and any `.npz` beside it) to its new
 name. Check the result by comparing the read-only listings before and after (`python tools/listings.py compare ...`).
 
-    python tools/rekey.py results/kmnist/sec3 drs_epoch switch_epoch [--dry-run]
+    python tools/rekey.py results/<profile>/<kind> OLD_FIELD NEW_FIELD [--dry-run]
 """
 from __future__ import annotations
 import argparse, json, sys
