@@ -8,7 +8,6 @@ cfg = cfg['DEFAULT']
 
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
-vision_requirements = cfg.get('vision_requirements', '').split()   # optional: EfficientNet-B4 / ResNet50
 scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -22,7 +21,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'vision': vision_requirements},
+    extras_require={'dev': dev_requirements},
     python_requires='>=' + cfg['min_python'],
     entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,

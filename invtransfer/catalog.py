@@ -8,8 +8,9 @@ import statistics
 from pathlib import Path
 import pandas as pd
 from .config import results_root
-from .experiment import PROFILES, FIGURES, sec3_grid, munit_grid
-from .recipes import BENCH_PROFILES, cell_config, table_cells
+from .experiment import PROFILES, FIGURES, Sec3Config, sec3_grid, munit_grid
+from .munit import MUNIT_CONFIGS
+from .recipes import BENCH_PROFILES, cell_config, table_cells, sec5_config
 from .paper import COLUMNS
 from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid
 from .benchruns import Sec5Config
@@ -17,7 +18,7 @@ from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
 
 # %% auto #0
 __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
-           'status_summary', 'reproduce', 'provenance_frame']
+           'status_summary', 'reproduce', 'provenance_frame', 'profile_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
 EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity')
@@ -118,3 +119,22 @@ def provenance_frame(profile: str, results: Path | None = None) -> pd.DataFrame:
                          finished=_span(sorted(r['finished'][:10] for r in recs if r.get('finished'))),
                          compute=_minutes(sum(walls)), per_run=_minutes(statistics.median(walls)) if walls else '', command=reproduce(profile, t)))
     return pd.DataFrame(rows, columns=['target', 'runs', 'of', 'machine', 'torch', 'invtransfer', 'finished', 'compute', 'per_run', 'command'])
+
+# %% ../nbs/22_catalog.ipynb #7ac54a47
+def _schedule(t) -> str:
+    return (f'{t.epochs} epochs, batch {t.batch_size} (warm-up {t.warmup_epochs}, decays at {", ".join(map(str, t.milestones))}, '
+            f'DRS/DRW from epoch {t.switch_epoch})')
+
+def _munit(m) -> str: return f'width {m.dim}, batch {m.batch_size}, {m.iterations:,} iterations'
+
+def profile_frame() -> pd.DataFrame:
+    "Every registered profile as the pages run it, read from the registries: sections, data, runs, classifier schedule, MUNIT and device."
+    rows = [dict(profile=n, sections='3–4', data=p.note, runs=f'{p.instances} instances per curve', classifier=_schedule(Sec3Config(**p.overrides)),
+                 munit=f'`{p.munit}`: {_munit(MUNIT_CONFIGS.get(p.munit))}', device=p.device) for n, p in PROFILES.items()]
+    for n, p in BENCH_PROFILES.items():
+        sched = '; '.join(f'{b}: {(c := Sec5Config(benchmark=b, **kw)).arch}, {_schedule(c)}' for b, kw in p.recipes.items())
+        rows.append(dict(profile=n, sections='5–6', data=p.note, runs=f'{p.seeds} training runs per cell'
+                         + ''.join(f'; {t}: {len(r)} rows' for t, r in p.rows.items()),
+                         classifier=sched, device=p.device, munit=f'`{p.munit}`: ' + '; '.join(dict.fromkeys(  # the paper's MUNIT budget is per benchmark
+                             _munit(sec5_config(n, b, 'ce', 'drs', 'git').munit) for b in p.recipes))))
+    return pd.DataFrame(rows, columns=['profile', 'sections', 'data', 'runs', 'classifier', 'munit', 'device'])

@@ -102,8 +102,8 @@ class Profile:
     members: int = 1                           # classifiers per vectorized step (1: one at a time)
 
 PROFILES = Registry('Section 3-4 profile')
-PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=8, batch_size=32, warmup_epochs=1, milestones=(5, 7),
-                                                   switch_epoch=5, ekld_images=10, ekld_transforms=10), instances=2,
+PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=4, batch_size=32, warmup_epochs=1, milestones=(2, 3),
+                                                   switch_epoch=2, ekld_images=5, ekld_transforms=5), instances=2,
                                    note='embedded digits, short schedule, CPU', munit='smoke'))
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
                                                      switch_epoch=15, ekld_images=20, ekld_transforms=20), instances=5,

@@ -87,9 +87,10 @@ def judge_pool(name: str, seed: int = 0, data: tuple = ()):
     return Split(x[free], y[free])
 
 def fidelity_paths(cfg: FidelityConfig, root: Path | None = None) -> dict:
-    d = Path(root or results_root())/'fidelity'
+    "A measurement's files: its record and sample grids (the run protocol's paths) and its judge's weights and checkpoint, shared by the measurements that use the same judge."
+    j = cfg.record_path(root)
     jk = cfg.judge.key if cfg.judge_sees is None else config_hash({'judge': config_dict(cfg.judge), 'munit': cfg.munit.key, 'sees': cfg.judge_sees})
-    return {'json': d/f'{cfg.key}.json', 'npz': d/f'{cfg.key}.npz', 'judge': d/'judges'/f'{jk}.pt', 'ckpt': d/'judges'/f'{jk}.ckpt.pt'}
+    return {'json': j, 'npz': j.with_suffix('.npz'), 'judge': j.parent/'judges'/f'{jk}.pt', 'ckpt': j.parent/'judges'/f'{jk}.ckpt.pt'}
 
 # %% ../nbs/19_fidelity.ipynb #a32ac5ef
 def _tilde(cfg: FidelityConfig, device: str, root):
@@ -171,7 +172,7 @@ def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch
                     classes=classes, sample_confusion=conf.tolist())
 
 # %% ../nbs/19_fidelity.ipynb #7903c74f
-FIDELITY_JUDGE = {'smoke': dict(epochs=30, batch_size=32)}   # the digits' validation split has 259 images (judge test accuracy 93.6 %); others: JudgeConfig's defaults
+FIDELITY_JUDGE = {'smoke': dict(epochs=6, batch_size=32)}   # the digits' validation split has 259 images; a smoke judge tests the code path; others: JudgeConfig's defaults
 FIDELITY_LONGER = {'gtsrb': (4500,)}    # extra MUNIT iteration counts measured beside the profile's own
 FIDELITY_SHARED = {'gpu': 'gtsrb'}      # profiles whose GIT uses another profile's MUNIT run
 CLASS_NAMES = {'gtsrb-lt': GTSRB_CLASSES}

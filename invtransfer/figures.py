@@ -8,7 +8,6 @@ import time, uuid
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
-import altair as alt
 from scipy import stats
 from .config import config_hash
 from .metrics import mean_ci
@@ -82,6 +81,7 @@ def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str =
 
 def chart_ekld_vs_size(summary: pd.DataFrame, value_label: str = 'eKLD'):
     "Interactive Altair version: hover shows class size, rank, mean, interval and number of instances."
+    import altair as alt   # here, not at the top: importing Altair takes seconds, and only this chart needs it
     shown = set(summary['method'])
     d = summary.assign(lo=summary['lo'].clip(lower=0), method_label=summary['method'].map(lambda m: METHODS[m]['label'] if m in METHODS else m),
                        nuisance_label=summary['nuisance'].map(lambda n: NUISANCE_LABELS.get(n, n)))

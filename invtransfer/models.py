@@ -68,8 +68,7 @@ class Normalized(nn.Module):
 def _torchvision(name: str):
     def build(in_channels, num_classes, image_size):
         if in_channels != 3: raise ValueError(f'{name} expects RGB images, got {in_channels} channel(s)')
-        try: import torchvision
-        except ImportError as e: raise ImportError(f'architecture {name} needs torchvision: pip install "invtransfer[vision]"') from e
+        import torchvision   # a requirement; imported here because only these architectures need it
         return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
     return build
 

@@ -66,7 +66,7 @@ MUNIT_CONFIGS.register('paper', MunitConfig())
 MUNIT_CONFIGS.register('kmnist', MunitConfig(dim=32, n_res=2, mlp_dim=128, dis_dim=32, batch_size=8, iterations=800,
                                              lr=1e-3, snapshot_every=200, log_every=20))
 MUNIT_CONFIGS.register('smoke', MunitConfig(dim=16, n_res=1, mlp_dim=64, dis_dim=16, dis_layers=3, batch_size=8,
-                                            iterations=60, lr=1e-3, snapshot_every=20, log_every=5))
+                                            iterations=20, lr=1e-3, snapshot_every=10, log_every=5))
 MUNIT_CONFIGS.register('cpu32', replace(MUNIT_CONFIGS['kmnist'], iterations=1500, snapshot_every=500, log_every=50))
 
 # %% ../nbs/10_munit.ipynb #f65b9437
@@ -319,8 +319,9 @@ class MunitRun(Run):
         return _train_run(self, munit_paths(self, root), device, root, progress)
 
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
-    d = Path(root or results_root())/'munit'
-    return {'json': d/f'{run.key}.json', 'npz': d/f'{run.key}.npz', 'pt': d/f'{run.key}.pt', 'ckpt': d/'checkpoints'/f'{run.key}.pt'}
+    "A MUNIT run's files, beside its record (the run protocol's paths): record, sample grids, generator weights, training checkpoint."
+    j = run.record_path(root)
+    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'ckpt': run.checkpoint_path(root)}
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."

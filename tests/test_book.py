@@ -68,3 +68,20 @@ def test_chapters_fold_their_code_and_library_pages_are_not_executed():
             assert 'code-fold: true' in nb.cells[0].source, p['nb']
             assert nb.cells[3].source.startswith('#| echo: false') and 'import' in nb.cells[3].source, p['nb']   # the imports are not shown
         assert (p.get('execute', True) is False) == (not chapter and p['nb'][:2] not in ('22', '23', '24') and p['nb'] != 'index.ipynb' and not p['nb'].startswith('99')), p
+
+def test_pages_run_in_two_lanes_with_chains_kept_in_order():
+    "`make book` runs pages two at a time: every page once, each lane in book order, each chain in one lane; every page that computes is in a chain."
+    import sys; sys.path.insert(0, str(ROOT/'tools')); import book
+    run = [p for p in book.pages() if p.get('execute', True) is not False]
+    order = [p['out'] for p in run]
+    computing = [p for p in run if 'profile' in p['params'] and p['params'].get('compute', True) is not False]
+    assert computing and all(p.get('chain') for p in computing), [p['out'] for p in computing if not p.get('chain')]
+    for seconds in (None, {o: 100.0 * (i % 3) for i, o in enumerate(order)}):
+        lanes = book.lanes(run, 2, seconds)
+        assert len(lanes) == 2 and sorted(o for l in lanes for o in l) == sorted(order)
+        assert all(l == sorted(l, key=order.index) for l in lanes)
+        for chain in {p['chain'] for p in computing}:
+            outs = [p['out'] for p in run if p.get('chain') == chain]
+            holding = [l for l in lanes if set(outs) & set(l)]
+            assert len(holding) == 1 and [o for o in holding[0] if o in outs] == outs, (chain, lanes)
+    assert book.lanes(run, 1) == [order]

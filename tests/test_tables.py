@@ -32,20 +32,27 @@ def test_smoke_cli_computes_and_caches(tmp_path):
     assert '3 runs: 3 cached' in tables_cli(*args).stdout
 
 def test_switch_epoch_cli_reads_committed_runs():
+    "The command line prints the library's frame of GIT from the switch epoch on, read back without computing: 5 rows, 3 runs per arm."
+    from invtransfer.config import results_root
+    from invtransfer.variants import switch_epoch_frame
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table3', '--rows', 'LDAM None', '--git-from-switch-epoch', '--no-compute')
     assert r.returncode == 0, r.stderr
-    assert 'GIT from the switch epoch on (gtsrb):' in r.stdout and 'epoch 24 of 30' in r.stdout and '3 / 3 / 3' in r.stdout, r.stdout
+    f = switch_epoch_frame('gtsrb', results_root()/'gtsrb')
+    assert len(f) == 5 and (f['n'] == '3 / 3 / 3').all() and (f['start'] == 'epoch 24 of 30').all(), f
+    assert f.to_string(index=False) in r.stdout, r.stdout
+    assert ((f['late vs without'] - (f['late'] - f['without'])).abs() < 0.015).all()   # the change is the difference of the two means
 
-def test_longer_munit_cli_reads_committed_runs():
+@pytest.mark.parametrize('table, row, rows, runs', [('table3', 'LDAM None', 5, 23), ('table1', 'LDAM+DRS +GIT', 3, 14)])
+def test_longer_munit_cli_reads_committed_runs(table, row, rows, runs):
     "GIT on the 4,500-iteration MUNIT beside the baseline and GIT on the 1,500-iteration one, read back without computing."
-    r = tables_cli('--profile', 'gtsrb', '--tables', 'table3', '--rows', 'LDAM None', '--longer-munit', '--no-compute')
+    from invtransfer.config import results_root
+    from invtransfer.variants import longer_munit_frame
+    r = tables_cli('--profile', 'gtsrb', '--tables', table, '--rows', row, '--longer-munit', '--no-compute')
     assert r.returncode == 0, r.stderr
-    assert 'GIT with a longer-trained MUNIT (gtsrb, table3):' in r.stdout and '1,500 → 4,500' in r.stdout and r.stdout.count('3 / 3 / 3') == 5, r.stdout
-    assert '23 runs: 23 in the cache, 0 not computed' in r.stdout, r.stdout   # Table 3's LDAM None (its MUNIT, 3 + 3 runs), the test's MUNIT and 5 rows x 3 runs
-    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'LDAM+DRS +GIT', '--longer-munit', '--no-compute')
-    assert r.returncode == 0, r.stderr
-    assert 'GIT with a longer-trained MUNIT (gtsrb, table1):' in r.stdout and 'K = 25' in r.stdout and r.stdout.count('3 / 3 / 3') == 3, r.stdout
-    assert '14 runs: 14 in the cache, 0 not computed' in r.stdout, r.stdout   # Table 1's LDAM+DRS +GIT (its MUNIT, 3 runs), the test's MUNIT and 3 rows x 3 runs
+    f = longer_munit_frame('gtsrb', results_root()/'gtsrb', table=table)
+    assert len(f) == rows and (f['n'] == '3 / 3 / 3').all(), f
+    assert f.to_string(index=False) in r.stdout, r.stdout
+    assert f'{runs} runs: {runs} in the cache, 0 not computed' in r.stdout, r.stdout   # the row's own runs and MUNIT, the longer MUNIT and its rows x 3 runs
 
 def test_fidelity_cli_reads_committed_measurements():
     "Does T~ keep the class? The judge's measurements of the gtsrb profile's MUNIT runs, read back without computing."

@@ -5,7 +5,7 @@ library chapter whose cells are its module's tests, is copied as written: `nbdev
 nbconvert: one page per notebook, a navigation bar, figures embedded, Altair charts self-contained (offline).
 """
 from __future__ import annotations
-import argparse, html, json, re, shutil, subprocess, sys, time
+import argparse, html, json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
 import yaml
 
@@ -17,29 +17,64 @@ def pages() -> list[dict]:
     spec = yaml.safe_load((ROOT/'book.yml').read_text())['pages']
     return [{'out': p.get('out', p['nb']), 'params': p.get('params', {}), **p} for p in spec]
 
-def run(only: list[str] | None = None) -> int:
-    "Execute every page (or those named in `only`) with papermill; returns the number of failures."
+def _execute(p: dict) -> tuple[str, float, str | None]:
+    "Execute one page with papermill into book/; returns its output name, seconds and the error (None when it ran)."
     import papermill as pm
+    t0, err = time.time(), None
+    print(f"papermill {p['nb']} -> book/{p['out']} {p['params'] or ''}", flush=True)
+    try:
+        pm.execute_notebook(str(NBS/p['nb']), str(BOOK/p['out']), parameters=p['params'], cwd=str(NBS),
+                            kernel_name='python3', progress_bar=False, log_output=False)
+    except Exception as e:  # papermill keeps the failed notebook in book/ with the error in place
+        err = f"{type(e).__name__}: {str(e)[:2000]}"; print(f"  FAILED {p['out']}: {err}", file=sys.stderr, flush=True)
+    secs = round(time.time() - t0, 1)
+    print(f"  {p['out']}: {secs} s", flush=True)
+    return p['out'], secs, err
+
+def _lane(outs: list[str], threads: int | None = None) -> list[tuple[str, float, str | None]]:
+    "Execute the named pages one after another, in the order of book.yml; with `threads`, each page's kernel uses that many (OMP_NUM_THREADS)."
+    if threads: os.environ['OMP_NUM_THREADS'] = str(threads)
+    return [_execute(p) for p in pages() if p['out'] in outs]
+
+def lanes(selected: list[dict], jobs: int, seconds: dict | None = None) -> list[list[str]]:
+    """The pages split into at most `jobs` lanes that run side by side. Pages of one `chain` (book.yml: chapters that read
+    runs an earlier one computed, such as Section 4's baselines, which are Section 3's runs) stay in one lane; each lane
+    runs in book order. Chains and single pages go, longest first, to the lane with the least work so far, a page's work
+    being its `seconds` last time (10 when unknown)."""
+    groups: dict[str, list[str]] = {}
+    for p in selected: groups.setdefault(p.get('chain') or p['out'], []).append(p['out'])
+    cost = lambda g: sum((seconds or {}).get(o, 10.0) for o in g)
+    out, load = [[] for _ in range(max(1, jobs))], [0.0] * max(1, jobs)
+    for g in sorted(groups.values(), key=cost, reverse=True):
+        i = load.index(min(load)); out[i] += g; load[i] += cost(g)
+    order = {p['out']: k for k, p in enumerate(selected)}
+    return [sorted(l, key=order.get) for l in out if l]
+
+def run(only: list[str] | None = None, jobs: int = 2) -> int:
+    """Execute every page (or those named in `only`) with papermill, in up to `jobs` lanes side by side (see `lanes`);
+    returns the number of failures. book/_timings.json keeps each page's seconds and the wall time of the whole run."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
     BOOK.mkdir(exist_ok=True)
     timings_path = BOOK/'_timings.json'
     timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
-    failed = 0
-    for p in pages():
-        if only and p['out'] not in only and p['nb'] not in only: continue
-        t0 = time.time()
+    selected = [p for p in pages() if not only or p['out'] in only or p['nb'] in only]
+    for p in selected:
         if p.get('execute', True) is False:   # a library page: its cells are the module's tests, run by nbdev_test; shown as written
             shutil.copyfile(NBS/p['nb'], BOOK/p['out']); print(f"copied {p['nb']} -> book/{p['out']} (not executed)", flush=True)
-            continue
-        print(f"papermill {p['nb']} -> book/{p['out']} {p['params'] or ''}", flush=True)
-        try:
-            pm.execute_notebook(str(NBS/p['nb']), str(BOOK/p['out']), parameters=p['params'], cwd=str(NBS),
-                                kernel_name='python3', progress_bar=False, log_output=False)
-        except Exception as e:  # papermill keeps the failed notebook in book/ with the error in place
-            failed += 1; print(f"  FAILED: {type(e).__name__}: {str(e)[:2000]}", file=sys.stderr)
-        timings[p['out']] = round(time.time() - t0, 1)
-        print(f"  {timings[p['out']]} s", flush=True)
+    todo = lanes([p for p in selected if p.get('execute', True) is not False], jobs, timings)
+    t0 = time.time()
+    if len(todo) == 1: done = [_lane(todo[0])]
+    else:   # one thread per kernel: two 2-thread kernels on two cores slow each other down several times over
+        with ProcessPoolExecutor(len(todo), mp_context=mp.get_context('spawn')) as ex: done = list(ex.map(_lane, todo, [1] * len(todo)))
+    results = [r for lane in done for r in lane]
+    timings.update({out: secs for out, secs, _ in results})
+    timings['wall'] = round(time.time() - t0, 1)
     timings_path.write_text(json.dumps(timings, indent=1))
-    return failed
+    failed = [out for out, _, err in results if err]
+    print(f"{len(results)} pages in {len(todo)} lane(s): {timings['wall']} s wall, {sum(s for _, s, _ in results):.1f} s of page time"
+          + (f"; failed: {', '.join(failed)}" if failed else ''), flush=True)
+    return len(failed)
 
 NAV_CSS = """<style>
 .it-nav{position:sticky;top:0;z-index:10;background:#f7f7f9;border-bottom:1px solid #ddd;padding:6px 14px;font:14px sans-serif}
@@ -139,6 +174,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('what', choices=['run', 'site'])
     ap.add_argument('--only', nargs='*', help='run only these pages (output or notebook names)')
+    ap.add_argument('--jobs', type=int, default=2, help='pages executed side by side, one thread each (default 2; 1: one after another with all threads)')
     a = ap.parse_args()
-    if a.what == 'run': sys.exit(1 if run(a.only) else 0)
+    if a.what == 'run': sys.exit(1 if run(a.only, a.jobs) else 0)
     site()
