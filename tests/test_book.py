@@ -85,3 +85,8 @@ def test_pages_run_in_two_lanes_with_chains_kept_in_order():
             holding = [l for l in lanes if set(outs) & set(l)]
             assert len(holding) == 1 and [o for o in holding[0] if o in outs] == outs, (chain, lanes)
     assert book.lanes(run, 1) == [order]
+
+def test_notebooks_are_valid():
+    "Every notebook is valid nbformat as stored (a cell whose id is null, for one, stops nbconvert and a reader's Run all)."
+    import json
+    for p in sorted((ROOT/'nbs').glob('*.ipynb')): nbformat.validate(json.loads(p.read_text()))
