@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, atomic_savez, results_root, save_state, load_state
+from .config import Registry, config_dict, atomic_savez, save_state, load_state
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES

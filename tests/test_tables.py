@@ -42,15 +42,15 @@ def test_switch_epoch_cli_reads_committed_runs():
     assert f.to_string(index=False) in r.stdout, r.stdout
     assert ((f['late vs without'] - (f['late'] - f['without'])).abs() < 0.015).all()   # the change is the difference of the two means
 
-@pytest.mark.parametrize('table, row, rows, runs', [('table3', 'LDAM None', 5, 23), ('table1', 'LDAM+DRS +GIT', 3, 14)])
-def test_longer_munit_cli_reads_committed_runs(table, row, rows, runs):
+@pytest.mark.parametrize('table, row, rows, runs, cutoff', [('table3', 'LDAM None', 5, 23, 'all classes'), ('table1', 'LDAM+DRS +GIT', 3, 14, 'K = 25')])
+def test_longer_munit_cli_reads_committed_runs(table, row, rows, runs, cutoff):
     "GIT on the 4,500-iteration MUNIT beside the baseline and GIT on the 1,500-iteration one, read back without computing."
     from invtransfer.config import results_root
     from invtransfer.variants import longer_munit_frame
     r = tables_cli('--profile', 'gtsrb', '--tables', table, '--rows', row, '--longer-munit', '--no-compute')
     assert r.returncode == 0, r.stderr
     f = longer_munit_frame('gtsrb', results_root()/'gtsrb', table=table)
-    assert len(f) == rows and (f['n'] == '3 / 3 / 3').all(), f
+    assert len(f) == rows and (f['n'] == '3 / 3 / 3').all() and (f['munit'] == '1,500 → 4,500').all() and (f['cutoff'] == cutoff).all(), f
     assert f.to_string(index=False) in r.stdout, r.stdout
     assert f'{runs} runs: {runs} in the cache, 0 not computed' in r.stdout, r.stdout   # the row's own runs and MUNIT, the longer MUNIT and its rows x 3 runs
 
