@@ -45,19 +45,21 @@ def test_section4_under_papermill(tmp_path, monkeypatch):
     assert _statuses(tmp_path/'results'/'smoke'/'sec3') == ['ok'] * 4    # 2 methods x 2 instances
 
 def test_static_site_hides_and_folds_code():
-    "The static builder reads Quarto's options: `echo: false` hides a cell's code, `code-fold` (page or cell) folds it above its outputs."
+    "The static builder reads Quarto's options: `echo: false` hides a cell's code, `code-fold` (page or cell) folds it above its outputs; progress bars are dropped."
     import sys; sys.path.insert(0, str(ROOT/'tools')); import book
     from nbformat.v4 import new_notebook, new_raw_cell, new_code_cell, new_output
     nb = new_notebook(cells=[new_raw_cell('---\nskip_exec: true\ncode-fold: true\n---'),
                              new_code_cell("#| code-fold: false\nprofile = 'smoke'"), new_code_cell('#| echo: false\nimport numpy as np'),
-                             new_code_cell('x = 1 < 2', outputs=[new_output('stream', text='ok')])])
+                             new_code_cell('x = 1 < 2', outputs=[new_output('stream', text='ok'),
+                                                                 new_output('stream', name='stderr', text='runs:  40%|####      | 2/5 [00:03<00:04]\r'),
+                                                                 new_output('stream', name='stderr', text='UserWarning: few images')])])
     shown = book.shown(nb)
     assert [c.cell_type for c in shown.cells] == ['code'] * 3                       # the front matter is not a page element
     assert shown.cells[0].source == "profile = 'smoke'" and 'transient' not in shown.cells[0].metadata
     assert shown.cells[1].metadata['transient'] == {'remove_source': True} and shown.cells[1].outputs == []
     fold = shown.cells[2].outputs[0]['data']['text/html']
     assert shown.cells[2].metadata['transient'] == {'remove_source': True} and '<details' in fold and 'x = 1 &lt; 2' in fold
-    assert shown.cells[2].outputs[1]['text'] == 'ok'
+    assert [o['text'] for o in shown.cells[2].outputs[1:]] == ['ok', 'UserWarning: few images']   # the progress bar is dropped, the warning kept
 
 def test_chapters_fold_their_code_and_library_pages_are_not_executed():
     pages = yaml.safe_load((ROOT/'book.yml').read_text())['pages']
@@ -90,3 +92,18 @@ def test_notebooks_are_valid():
     "Every notebook is valid nbformat as stored (a cell whose id is null, for one, stops nbconvert and a reader's Run all)."
     import json
     for p in sorted((ROOT/'nbs').glob('*.ipynb')): nbformat.validate(json.loads(p.read_text()))
+
+def test_slow_and_gpu_cells_are_skipped_unless_asked(tmp_path):
+    "nbdev_test (as `make nbtest` calls it) skips cells marked `#| slow` or `#| gpu`, and runs them when asked with --flags."
+    import subprocess, sys
+    from pathlib import Path
+    from nbformat.v4 import new_notebook, new_code_cell
+    nb = tmp_path/'flags.ipynb'
+    nbformat.write(new_notebook(cells=[new_code_cell('x = 1'), new_code_cell('#| slow\nraise RuntimeError("the slow cell ran")'),
+                                       new_code_cell('#| gpu\nraise RuntimeError("the gpu cell ran")')]), nb)
+    def run(*flags): return subprocess.run([str(Path(sys.executable).parent/'nbdev_test'), '--path', str(nb), '--n_workers', '1', *flags],
+                                            cwd=ROOT, capture_output=True, text=True)
+    assert run().returncode == 0
+    for flag in ('slow', 'gpu'):
+        r = run('--flags', flag)
+        assert r.returncode != 0 and f'the {flag} cell ran' in r.stdout + r.stderr, (flag, r.stdout[-500:], r.stderr[-500:])

@@ -113,9 +113,13 @@ def front_matter(nb) -> dict:
     if raw is None or not raw.source.strip().startswith('---'): return {}
     return yaml.safe_load(raw.source.strip().strip('-')) or {}
 
+def _progress(output) -> bool:
+    "A progress bar's output (tqdm writes `NN%|` lines to stderr): plumbing, not part of the page."
+    return output.get('output_type') == 'stream' and output.get('name') == 'stderr' and re.search(r'\d+%\|', output.get('text', '')) is not None
+
 def shown(nb):
     """The notebook as the site shows it, the static builder's reading of Quarto's cell options: no front matter;
-    a code cell with `echo: false` shows only its outputs; with `code-fold: true` (per cell, or for the page in its
+    a code cell with `echo: false` shows only its outputs; progress bars are dropped; with `code-fold: true` (per cell, or for the page in its
     front matter) its code is folded away above its outputs; option lines are not shown."""
     import nbformat
     fold_page = front_matter(nb).get('code-fold') is True
@@ -130,6 +134,7 @@ def shown(nb):
                 c.metadata['transient'] = {'remove_source': True}
                 c.outputs.insert(0, nbformat.v4.new_output('display_data', data={'text/html': f'<details class="it-fold"><summary>code</summary><pre>{html.escape(code)}</pre></details>'}))
             else: c.source = code
+            c.outputs = [o for o in c.outputs if not _progress(o)]
         out.append(c)
     nb.cells = out
     return nb
@@ -139,7 +144,7 @@ def static_site() -> list[Path]:
     import nbformat
     from nbconvert import HTMLExporter
     SITE.mkdir(exist_ok=True)
-    exporter = HTMLExporter(template_name='lab')
+    exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)   # a book, not a session: no In/Out prompts
     # MathJax 2 shipped inside the jupyter_server_mathjax wheel, so formulas render without internet.
     import jupyter_server_mathjax
     mj = Path(jupyter_server_mathjax.__file__).parent/'static'
