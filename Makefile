@@ -11,7 +11,7 @@ ifeq ($(origin INVTRANSFER_DATA), undefined)
 endif
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install book run-book site book-without-data test check-sync nbtest pytest browser-check chromium bench docs lab clean
+.PHONY: install book run-book site book-without-data test check-sync nbtest nbtest-slow pytest browser-check chromium bench docs lab clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,10 @@ check-sync: install
 
 nbtest: install
 	$(BIN)/nbdev_test --n_workers 1
+
+# The cells marked `#| slow` (CI skips them; each says why it may) and the notebook tests around them.
+nbtest-slow: install
+	$(BIN)/nbdev_test --n_workers 1 --flags slow
 
 pytest: install
 	$(BIN)/pytest -q tests

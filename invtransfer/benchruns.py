@@ -24,8 +24,8 @@ from .metrics import model_log_proba, per_class_accuracy
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
-           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'write_test_record', 'FileBatches',
-           'topk_streaming']
+           'LTCriterion', 'random_flip', 'random_crop', 'BenchAugment', 'class_accuracies', 'write_test_record',
+           'FileBatches', 'topk_streaming']
 
 # %% ../nbs/15_benchruns.ipynb #d46cb95c
 def bench(name: str, seed: int = 0, data: tuple = ()):
@@ -206,7 +206,8 @@ def _criterion(cfg: Sec5Config, counts) -> LTCriterion:
     return LTCriterion(make_loss(cfg.loss, counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),
                        cfg.schedule, counts, cfg.switch_epoch, cfg.cb_beta)
 
-def _accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
+def class_accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
+    "Per-class test accuracy of `model` on `split`."
     return per_class_accuracy(split.y, model_log_proba(model, device)(split.x).argmax(1), num_classes)
 
 def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
@@ -222,7 +223,7 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
         history = train_classifier(model, b.train.x, b.train.y, tc, checkpoint=ck, device=device, progress=progress,
                                    augment=aug, criterion=crit)
         if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
-        test_acc, val_acc = _accuracies(model, b.test, b.num_classes, device), _accuracies(model, b.val, b.num_classes, device)
+        test_acc, val_acc = class_accuracies(model, b.test, b.num_classes, device), class_accuracies(model, b.val, b.num_classes, device)
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise
     extra = {'git_stats': aug.stats} if aug is not None and aug.stats is not None else {}

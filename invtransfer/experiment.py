@@ -24,8 +24,8 @@ from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
-__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'munit_config', 'sec3_grid', 'munit_grid',
-           'train_group', 'plan_groups', 'run_grid', 'collect']
+__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'get_figure', 'munit_config', 'sec3_grid',
+           'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -118,7 +118,8 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'fig2': dict(munit=True, nuisances=('bg', 'dil', 'rot'), instances=1),
            'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'))}
 
-def _figure(figure):
+def get_figure(figure):
+    "A registered figure by name; an unknown name is a ValueError listing the known ones."
     if figure not in FIGURES: raise ValueError(f'unknown figure {figure!r}; known: {", ".join(FIGURES)}')
     return FIGURES[figure]
 
@@ -129,7 +130,7 @@ def munit_config(profile: str, munit: str | None = None, **overrides) -> MunitCo
 def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, methods=None, instances: int | None = None,
               git: dict | None = None, munit: MunitConfig | None = None, **overrides) -> list[Sec3Config]:
     "All classifier runs of one figure under a profile; keyword overrides beat the profile's, which beat the figure's."
-    prof, fig = PROFILES.get(profile), _figure(figure)
+    prof, fig = PROFILES.get(profile), get_figure(figure)
     if fig.get('munit'): raise ValueError(f'{figure} shows MUNIT samples; its runs come from munit_grid')
     n = prof.instances if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')

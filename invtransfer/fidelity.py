@@ -19,15 +19,15 @@ from .models import make_model
 from .train import TrainConfig, train_classifier
 from .munit import munit_paths, load_nuisance_model
 from .metrics import to_tensor
-from .benchruns import BenchMunitRun, bench, _accuracies
+from .benchruns import BenchMunitRun, bench, class_accuracies
 from .recipes import BENCH_PROFILES, sec5_config
-from .reports import _pair_runs, size_group
+from .reports import paired_runs, size_group
 
 # %% auto #0
 __all__ = ['FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES', 'JUDGE_LABEL', 'JudgeConfig', 'FidelityConfig',
            'judge_pool', 'fidelity_paths', 'train_judge', 'class_name', 'top_confusions', 'fidelity_configs',
-           'fidelity_root', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes', 'damage_frame',
-           'damage_finding']
+           'fidelity_root', 'load_fidelity', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes',
+           'damage_frame', 'damage_finding']
 
 # %% ../nbs/19_fidelity.ipynb #0c5b8888
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = No
         model.load_state_dict(state['model']); return model.to(device).eval(), state['record']
     t0 = time.time()
     train_classifier(model, pool.x, pool.y, j.train_config(), checkpoint=paths['ckpt'], device=device, progress=False)
-    acc = _accuracies(model, type(b.test)(test_x, b.test.y), b.num_classes, device)
+    acc = class_accuracies(model, type(b.test)(test_x, b.test.y), b.num_classes, device)
     rec = {'key': paths['judge'].stem, 'config': config_dict(j), 'sees': cfg.judge_sees or 'images', 'pool': len(pool.y),
            'balanced_test_acc': float(np.nanmean(acc)), 'test_acc': acc.tolist(), 'wall_s': round(time.time() - t0, 2), 'device': device_name(device)}
     save_state(paths['judge'], {'model': model.state_dict(), 'record': rec})
@@ -196,7 +196,8 @@ def fidelity_configs(profile: str) -> list[FidelityConfig]:
 
 def fidelity_root(profile: str) -> Path: return results_root()/FIDELITY_SHARED.get(profile, profile)
 
-def _load_fidelity(cfg: FidelityConfig, root) -> dict | None:
+def load_fidelity(cfg: FidelityConfig, root) -> dict | None:
+    "A fidelity measurement's cached record, or None when it is missing or did not succeed."
     return r if (r := read_json(fidelity_paths(cfg, root)['json'])) and r['status'] == 'ok' else None
 
 JUDGE_LABEL = {None: 'real images', 'samples': 'T~ samples'}
@@ -205,7 +206,7 @@ def fidelity_frame(cfgs: list[FidelityConfig], root: Path | None = None) -> pd.D
     "Judge accuracy (%) on originals, reconstructions and T~ samples, by class-size group, for each finished measurement."
     out = []
     for cfg in cfgs:
-        if (r := _load_fidelity(cfg, root)) is None: continue
+        if (r := load_fidelity(cfg, root)) is None: continue
         cl = pd.DataFrame(r['classes']); cl['group'] = cl['size'].map(size_group)
         groups = [(g, cl[cl.group == g], False) for g in ('many', 'medium', 'few') if (cl.group == g).any()]
         for name, part, weighted in groups + [('all classes', cl, False), ('all images', cl, True)]:
@@ -230,7 +231,7 @@ def fidelity_finding(f: pd.DataFrame, cfgs: list[FidelityConfig], root: Path | N
     if not len(f): return 'No fidelity measurement is finished for this profile.'
     lines, seen = [], set()
     for cfg in cfgs:
-        if (rec := _load_fidelity(cfg, root)) is None: continue
+        if (rec := load_fidelity(cfg, root)) is None: continue
         if cfg.judge_sees not in seen: seen.add(cfg.judge_sees); lines.append(_judge_text(cfg, rec))
         g = f[(f['judge trained on'] == JUDGE_LABEL[cfg.judge_sees]) & (f['MUNIT iterations'] == rec['munit_iterations'])].set_index('group')
         a, im = g.loc['all classes'], g.loc['all images']
@@ -289,7 +290,7 @@ def damage_frame(table: str, profile: str, classes: list[int], root: Path | None
     "For each baseline with an augmented variant: the mean change (points) in per-class test accuracy on `classes` and on the other classes."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out, cs = [], set(classes)
-    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
+    for row, col, base, bcol, c0, ours, ref in paired_runs(table, profile, root, n):
         if not (ours and ref): continue
         acc = lambda rs: 100 * np.mean([[c['test_acc'] for c in r['classes']] for r in rs], axis=0)
         d = acc(ours) - acc(ref); hit = np.isin(np.arange(len(d)), list(cs))

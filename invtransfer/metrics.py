@@ -12,7 +12,8 @@ from .data import Split, rng_for
 from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
-__all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy', 'mean_ci']
+__all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'score_dtype', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy',
+           'mean_ci']
 
 # %% ../nbs/06_metrics.ipynb #22bc3a37
 def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, nuisance: Nuisance | str,
@@ -43,7 +44,9 @@ def to_tensor(x: np.ndarray) -> torch.Tensor:
     "uint8 numpy (N,H,W) or (N,H,W,C) -> float (N,C,H,W) in [0, 1]."
     return to_float(torch.from_numpy(np.ascontiguousarray(x)))
 
-def _out_dtype(dtype): return torch.float64 if dtype == torch.float64 else torch.float32   # bfloat16 logits are scored in float32
+def score_dtype(dtype):
+    "The dtype log-probabilities are computed in for a network of `dtype`."
+    return torch.float64 if dtype == torch.float64 else torch.float32   # bfloat16 logits are scored in float32
 
 def model_log_proba(model: torch.nn.Module, device: str = 'cpu', batch_size: int | None = None) -> Callable[[np.ndarray], np.ndarray]:
     "A function mapping uint8 images to the model's log-probabilities (numpy, (N, C))."
@@ -52,7 +55,7 @@ def model_log_proba(model: torch.nn.Module, device: str = 'cpu', batch_size: int
     @torch.no_grad()
     def f(x):
         model.eval()
-        return np.concatenate([torch.log_softmax(model(to_tensor(x[i:i + batch_size]).to(device, dtype)).to(_out_dtype(dtype)), -1).cpu().numpy()
+        return np.concatenate([torch.log_softmax(model(to_tensor(x[i:i + batch_size]).to(device, dtype)).to(score_dtype(dtype)), -1).cpu().numpy()
                                for i in range(0, len(x), batch_size)])
     return f
 

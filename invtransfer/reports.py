@@ -14,12 +14,13 @@ from .recipes import BENCH_PROFILES, cell_config, table_cells
 from .paper import PAPER
 
 # %% auto #0
-__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'table_frame', 'show_table', 'welch', 'gain_frame', 'finding', 'resampling_finding',
-           'size_group', 'size_group_frame', 'size_group_finding', 'table_provenance', 'per_class_frame',
-           'plot_per_class']
+__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'cell_runs', 'table_frame', 'show_table', 'welch', 'paired_runs', 'gain_frame',
+           'column_heading', 'finding', 'resampling_finding', 'size_group', 'group_accuracies', 'size_group_frame',
+           'size_group_finding', 'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/18_reports.ipynb #65f73766
-def _runs(table, row, col, profile, n, root) -> tuple[list[dict], Sec5Config | str]:
+def cell_runs(table, row, col, profile, n, root) -> tuple[list[dict], Sec5Config | str]:
+    "A table cell's successful runs over seeds 0..n-1 and its seed-0 configuration (or, for a cell that cannot run, the reason)."
     c0 = cell_config(table, row, col, profile, 0)
     if isinstance(c0, str): return [], c0
     recs = [r for s in range(n) if (r := cell_config(table, row, col, profile, s).load_record(root)) and r['status'] == 'ok']
@@ -33,7 +34,7 @@ def table_frame(table: str, profile: str, root: Path | None = None, seeds: int |
     out = []
     for row, col in table_cells(table, rows):
         paper = PAPER[table].get((row, col))
-        recs, c0 = _runs(table, row, col, profile, n, root)
+        recs, c0 = cell_runs(table, row, col, profile, n, root)
         acc = [100 * r['top5' if col.endswith('top-5') else 'top1' if col.endswith('top-1') else 'balanced_acc'] for r in recs]
         m = float(np.mean(acc)) if acc else None
         se = float(np.std(acc, ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else None
@@ -78,17 +79,17 @@ def _pairs(table: str):
         base = row.split(' +')[0] if ' +' in row else (row if col.endswith('with GIT') else None)
         if base is not None: yield row, col, base, col.replace('with GIT', 'without GIT')
 
-def _pair_runs(table, profile, root, n):
+def paired_runs(table, profile, root, n):
     "For every runnable pair: (row, column, baseline row, baseline column, config, its runs, the baseline's runs)."
     for row, col, base, bcol in _pairs(table):
-        ours, c0 = _runs(table, row, col, profile, n, root); ref, b0 = _runs(table, base, bcol, profile, n, root)
+        ours, c0 = cell_runs(table, row, col, profile, n, root); ref, b0 = cell_runs(table, base, bcol, profile, n, root)
         if not (isinstance(c0, str) or isinstance(b0, str)): yield row, col, base, bcol, c0, ours, ref   # else the table says why
 
 def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
     "For each baseline with an augmented variant in the same column: the change in balanced accuracy and a verdict."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
+    for row, col, base, bcol, c0, ours, ref in paired_runs(table, profile, root, n):
         p, pb = PAPER[table].get((row, col)), PAPER[table].get((base, bcol))
         rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, variant=row if ' +' in row else 'GIT (all classes)' if col.split(' ')[0] != 'cifar100-lt' else 'GIT',
                    paper_gain=None if not (p and pb) else round(p[0] - pb[0], 2), n=f'{len(ref)} vs {len(ours)}')
@@ -100,7 +101,7 @@ def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | 
         out.append(rec)
     return pd.DataFrame(out, columns=['column', 'benchmark', 'baseline', 'variant', 'paper_gain', 'n', 'our_gain', 'ci95', 'verdict'])
 
-def _head(col: str, rows: pd.DataFrame) -> str:
+def column_heading(col: str, rows: pd.DataFrame) -> str:
     "A finding's column name, saying so when its runs are a stand-in benchmark."
     b = rows.benchmark.iloc[0] if 'benchmark' in rows else col
     return f'**{col}**' + (f' ({b} stand-in)' if b != col else '')
@@ -111,7 +112,7 @@ def finding(gains: pd.DataFrame) -> str:
     for col, g in gains[gains.verdict != 'not run'].groupby('column', sort=False):
         named = lambda v: [f'{r.baseline} → {r.variant}' for r in g[g.verdict == v].itertuples()]
         h, t, few = named('helped'), named('hurt'), int((g.verdict == 'too few runs to say').sum())
-        lines.append(f'{_head(col, g)}: of {len(g)} comparisons, the augmentation helped in {len(h)}' + (f' ({", ".join(h)})' if h else '')
+        lines.append(f'{column_heading(col, g)}: of {len(g)} comparisons, the augmentation helped in {len(h)}' + (f' ({", ".join(h)})' if h else '')
                      + f', hurt in {len(t)}' + (f' ({", ".join(t)})' if t else '')
                      + f', made no difference distinguishable from noise in {int((g.verdict == "no clear difference").sum())}'
                      + (f', and {few} have too few runs to say' if few else '')
@@ -129,7 +130,7 @@ def resampling_finding(gains: pd.DataFrame) -> str:
         part = lambda m, name: (f'{name}: {int(m.sum())} comparison(s), mean change {c.our_gain[m].mean():+.2f} points'
                                 + (f' (paper on the same cells {c.paper_gain[m].mean():+.2f})' if c.paper_gain[m].notna().any() else '')
                                 + f', helped in {int((c.verdict[m] == "helped").sum())}, hurt in {int((c.verdict[m] == "hurt").sum())}') if m.any() else f'{name}: none computed'
-        text = f'{_head(col, c)}: ' + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.'
+        text = f'{column_heading(col, c)}: ' + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.'
         if rs.any() and (~rs).any():
             more = c.our_gain[rs].mean() > c.our_gain[~rs].mean()
             text += (' Here GIT did more with resampling, as the paper found.' if more else ' Here GIT did not do more with resampling, unlike the paper.')
@@ -143,7 +144,7 @@ def size_group(n: int) -> str:
     "Liu et al. (2019)'s class-size groups: many (more than 100 training images), medium (20-100), few (fewer than 20)."
     return 'many' if n > 100 else 'medium' if n >= 20 else 'few'
 
-def _group_acc(recs: list[dict]) -> tuple[dict, dict]:
+def group_accuracies(recs: list[dict]) -> tuple[dict, dict]:
     "Mean per-class test accuracy (%) of each size group over all runs, and how many classes each group has."
     f = pd.DataFrame([dict(cls=c['class'], group=size_group(c['size']), acc=100 * c['test_acc']) for r in recs for c in r['classes']])
     return f.groupby('group').acc.mean().to_dict(), f.groupby('group').cls.nunique().to_dict()
@@ -152,9 +153,9 @@ def size_group_frame(table: str, profile: str, root: Path | None = None, seeds: 
     "For each baseline with an augmented variant: the mean per-class test accuracy of each class-size group without it, with it, and the change."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
-    for row, col, base, bcol, c0, ours, ref in _pair_runs(table, profile, root, n):
+    for row, col, base, bcol, c0, ours, ref in paired_runs(table, profile, root, n):
         if not (ours and ref): continue
-        (a, k), (b, _) = _group_acc(ref), _group_acc(ours)
+        (a, k), (b, _) = group_accuracies(ref), group_accuracies(ours)
         rec = dict(column=col.split(' ')[0], benchmark=c0.benchmark, baseline=base, n=f'{len(ref)} vs {len(ours)}',
                    classes=' / '.join(f'{k.get(g, 0)} {g}' for g in SIZE_GROUPS))
         for g in SIZE_GROUPS:
@@ -169,7 +170,7 @@ def size_group_finding(groups: pd.DataFrame) -> str:
         rs = c.baseline.str.split(' ', n=1).str[1].isin(RESAMPLING)
         have = [g for g in SIZE_GROUPS if f'{g} change' in c and c[f'{g} change'].notna().any()]
         part = lambda m, name: (f'{name} ({int(m.sum())} baseline(s)): ' + ', '.join(f'{g} {c[f"{g} change"][m].mean():+.1f}' for g in have)) if m.any() else f'{name}: none computed'
-        text = (f'{_head(col, c)}, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
+        text = (f'{column_heading(col, c)}, mean change in per-class test accuracy (points) by class size ({c.classes.iloc[0]} classes) — '
                 + part(rs, 'with resampling (' + ', '.join(RESAMPLING) + ')') + '; ' + part(~rs, 'without (None, CB RW, DRW)') + '.')
         if 'few' in have:
             w = c.loc[c['few change'].abs().idxmax()]
@@ -180,7 +181,7 @@ def size_group_finding(groups: pd.DataFrame) -> str:
 # %% ../nbs/18_reports.ipynb #a14b978b
 def _records(table, profile, root, seeds=None, rows=None) -> list[dict]:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    return [r for row, col in table_cells(table, rows) for r in _runs(table, row, col, profile, n, root)[0]]
+    return [r for row, col in table_cells(table, rows) for r in cell_runs(table, row, col, profile, n, root)[0]]
 
 def table_provenance(tables: list[str], profile: str, root: Path | None = None, seeds: int | None = None) -> str:
     "Which finished runs the tables show and where they came from."
@@ -200,7 +201,7 @@ def per_class_frame(table: str, rows: list[str], column: str, profile: str, root
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     out = []
     for row in rows:
-        for r in _runs(table, row, column, profile, n, root)[0]:
+        for r in cell_runs(table, row, column, profile, n, root)[0]:
             out += [dict(method=row, seed=r['config']['seed'], cls=c['class'], size=c['size'], test_acc=c['test_acc']) for c in r['classes']]
     if not out: return pd.DataFrame(columns=['method', 'cls', 'size', 'test_acc', 'runs'])
     f = pd.DataFrame(out)

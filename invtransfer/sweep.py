@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from .config import results_root
 from .munit import MUNIT_CONFIGS
-from .experiment import run_grid, plan_groups, PROFILES, FIGURES, METHODS, munit_config, munit_grid, sec3_grid, _figure
+from .experiment import run_grid, plan_groups, PROFILES, FIGURES, METHODS, munit_config, munit_grid, sec3_grid, get_figure
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'LocalExecutor', 'DaskExecutor', 'run_sweep', 'parse_args', 'main']
@@ -125,7 +125,7 @@ def main(argv=None) -> int:
         git = {k: v for k, v in dict(p=a.git_p, K=a.git_K, cutoff=a.git_cutoff, draw=a.git_draw, start_epoch=a.git_start_epoch).items() if v is not None}
         mcfg = munit_config(a.profile, a.munit, iterations=a.munit_iterations)
         configs = [c for f in a.figure for c in (
-            munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if _figure(f).get('munit') else
+            munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if get_figure(f).get('munit') else
             sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
                       source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed))]
         prof = PROFILES.get(a.profile)

@@ -13,7 +13,7 @@ from .config import Registry, results_root
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, sec5_config, cell_config
 from .paper import PAPER
-from .reports import _runs, _head, _group_acc, welch, gain_frame
+from .reports import cell_runs, column_heading, group_accuracies, welch, gain_frame
 from .fidelity import FIDELITY_LONGER, FIDELITY_SHARED
 
 # %% auto #0
@@ -60,7 +60,7 @@ def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=(), ta
     out, keep = [], set(classes)
     for row, cs in _row_cells(profile, n, rows, table):
         _, base = _pair(table, row)
-        ref, _ = _runs(table, *base, profile, n, root)
+        ref, _ = cell_runs(table, *base, profile, n, root)
         early, var = ok(cs), ok(map(make, cs))
         if not (ref and var): continue
         rec = dict(benchmark=cs[0].benchmark, baseline=base[0], **extra(cs[0]), n=f'{len(ref)} / {len(early)} / {len(var)}',
@@ -70,7 +70,7 @@ def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=(), ta
             d, lo, hi = welch(acc(other), acc(var))
             rec[f'{name} {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
         for k, rs in (('without', ref), ('git', early), (name, var)):
-            if rs and 'few' in (g := _group_acc(rs)[0]): rec[f'few {k}'] = round(g['few'], 1)
+            if rs and 'few' in (g := group_accuracies(rs)[0]): rec[f'few {k}'] = round(g['few'], 1)
             if rs and len(classes): rec[f'damaged {k}'] = round(100 * np.mean([c['test_acc'] for r in rs for c in r['classes'] if c['class'] in keep]), 1)
         out.append(rec)
     return pd.DataFrame(out)
@@ -102,7 +102,7 @@ def switch_epoch_frame(profile: str, root: Path | None = None, seeds: int | None
 def switch_epoch_finding(f: pd.DataFrame) -> str:
     "What moving GIT's start did, row by row and on average, from the numbers."
     if not len(f): return 'No row has both its baseline and a late-GIT run computed on this profile.'
-    return (_head('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): '
+    return (column_heading('gtsrb-lt', f) + ', GIT delayed to the switch epoch (Welch 95 % intervals): '
             + _variant_finding(f, 'late', 'GIT from the first epoch', lambda r: f'GIT from {r["start"]}', 'late GIT', 'GIT from the switch'))
 
 # %% ../nbs/20_variants.ipynb #d8fa7d4f
@@ -185,7 +185,7 @@ def longer_munit_finding(f: pd.DataFrame) -> str:
     a, b = f.munit.iloc[0].split(' → ')
     g = 'GIT' if (k := f.cutoff.iloc[0]) == 'all classes' else f'GIT ({k})'
     text = _variant_finding(f, 'longer', f'{g} on the {a}-iteration T~', lambda r: f'{g} on the {b}-iteration T~', 'the longer MUNIT', f'{g} on the {b}-iteration T~')
-    return _head('gtsrb-lt', f) + f', {g} with T~ from MUNIT trained for {b} instead of {a} iterations (Welch 95 % intervals): ' + text
+    return column_heading('gtsrb-lt', f) + f', {g} with T~ from MUNIT trained for {b} instead of {a} iterations (Welch 95 % intervals): ' + text
 
 def longer_munit_pairs(profile: str, root: Path | None = None, seeds: int | None = None, rows=None, iterations: int | None = None,
                table: str = 'table3') -> pd.DataFrame:
@@ -252,4 +252,4 @@ def cutoff_finding(f: pd.DataFrame) -> str:
                      f'(mean difference {g.change.mean():+.2f} points; paper {g.paper.mean():+.2f})' + (f'; intervals excluding 0: {"; ".join(sure)}.' if sure else '; no interval excludes 0.'))
     m = f.groupby('munit', sort=False).change.mean()
     if len(m) > 1: lines.append(f'From the {m.index[0]}- to the {m.index[-1]}-iteration MUNIT, the cutoff\'s mean advantage moved from {m.iloc[0]:+.2f} to {m.iloc[-1]:+.2f} points (paper {f.paper.mean():+.2f}).')
-    return _head('gtsrb-lt', f) + ': ' + ' '.join(lines)
+    return column_heading('gtsrb-lt', f) + ': ' + ' '.join(lines)

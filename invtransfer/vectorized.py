@@ -13,16 +13,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
-from tqdm import tqdm
-from .config import config_dict, save_state, load_state
+from .config import config_dict
 from .data import Split, rng_for
-from .metrics import to_tensor, to_float, _out_dtype
-from .samplers import make_sampler
-from .train import TrainConfig, lr_at_epoch
+from .metrics import to_tensor, to_float, score_dtype
+from .train import TrainConfig, fit
 from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
-__all__ = ['Ensemble', 'Member', 'vector_signature', 'train_members', 'log_proba_members', 'ekld_members']
+__all__ = ['Ensemble', 'Member', 'vector_signature', 'StackedNetworks', 'train_members', 'log_proba_members', 'ekld_members']
 
 # %% ../nbs/12_vectorized.ipynb #c9d6c613
 class Ensemble:
@@ -80,19 +78,6 @@ def _opt_state(ens: Ensemble, opt: torch.optim.SGD, m: int, model: nn.Module, cf
         if buf is not None: single.state[p]['momentum_buffer'] = buf[m].detach().clone()
     return single.state_dict()
 
-def _save_member(ens, opt, m: int, mem: Member, epoch: int, history: list[float]):
-    mem.model.load_state_dict(ens.member_state(m))
-    state = {'epoch': epoch, 'model': mem.model.state_dict(), 'opt': _opt_state(ens, opt, m, mem.model, mem.cfg),
-             'history': list(history), 'config': config_dict(mem.cfg)}
-    save_state(mem.checkpoint, state)
-
-def _load_member(mem: Member, device) -> tuple[int, list[float], dict | None]:
-    "Restore a member's weights from its checkpoint; returns (first epoch to run, history, its optimiser state)."
-    if not mem.checkpoint or (state := load_state(mem.checkpoint)) is None: return 0, [], None
-    if state['config'] != config_dict(mem.cfg): raise ValueError(f'checkpoint {mem.checkpoint} belongs to another configuration')
-    mem.model.load_state_dict(state['model'])
-    return state['epoch'] + 1, state['history'], state['opt']
-
 def _restore_momentum(ens: Ensemble, opt, members: list[Member], opt_states: list[dict]):
     "Stack the members' saved momentum buffers into the vectorized optimiser."
     bufs = []
@@ -107,43 +92,47 @@ def _restore_momentum(ens: Ensemble, opt, members: list[Member], opt_states: lis
 def _autocast(device: str, amp: bool):
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
 
+class StackedNetworks:
+    "What `fit` trains for M members in one vectorized step: their stacked training sets, the vectorized forward and loss, and each member's state as `train_classifier`'s checkpoint holds it."
+    def __init__(self, members: list[Member], device: str = 'cpu', amp: bool = False, compile: bool = False):
+        _check_members(members)
+        dtype = next(members[0].model.parameters()).dtype
+        self.members, self.M, self.device, self.amp = members, len(members), device, amp
+        self.ens = Ensemble([m.model.to(device) for m in members])
+        self.X = torch.stack([to_tensor(m.x) for m in members]).to(device, dtype)                       # (M, N, C, H, W)
+        self.Y = torch.stack([torch.as_tensor(m.y, dtype=torch.long) for m in members]).to(device)    # (M, N)
+        self.rows = torch.arange(self.M, device=device)[:, None]
+        self.forward = torch.compile(self.ens.__call__) if compile else self.ens.__call__
+    def parameters(self): return self.ens.params.values()
+    def train(self): pass   # every training forward runs in training mode
+    def batches(self, orders: list, epoch: int, batch_size: int):
+        idx = torch.as_tensor(np.stack(orders), device=self.device)     # (M, N)
+        for step, first in enumerate(range(0, idx.shape[1], batch_size)):
+            b = idx[:, first:first + batch_size]
+            if b.shape[1] < 2: continue  # batch norm cannot train on a single example
+            if not any(m.augment for m in self.members): yield self.X[self.rows, b], self.Y[self.rows, b]
+            else: yield tuple(map(torch.stack, zip(*[m.augment(self.X[i], self.Y[i], b[i], epoch, step) if m.augment
+                                                     else (self.X[i][b[i]], self.Y[i][b[i]]) for i, m in enumerate(self.members)])))
+    def losses(self, xb, yb, epoch: int) -> torch.Tensor:
+        "Each member's mean cross-entropy on its own batch, (M,)."
+        with _autocast(self.device, self.amp): logits = self.forward(xb, train=True)
+        if self.amp: logits = logits.float()
+        return F.cross_entropy(logits.flatten(0, 1), yb.flatten(), reduction='none').view(self.M, -1).mean(1)
+    def state(self, m: int, opt) -> dict:
+        mem = self.members[m]
+        mem.model.load_state_dict(self.ens.member_state(m))
+        return {'model': mem.model.state_dict(), 'opt': _opt_state(self.ens, opt, m, mem.model, mem.cfg)}
+    def restore(self, states: list[dict], opt):
+        for m, s in enumerate(states): self.ens.load_member(m, s['model'])
+        _restore_momentum(self.ens, opt, self.members, [s['opt'] for s in states])
+
 def train_members(members: list[Member], *, device: str = 'cpu', progress: bool = True, amp: bool = False,
                   compile: bool = False) -> list[list[float]]:
     "Train every member in place, vectorized; returns each member's mean loss per epoch (as train_classifier would)."
-    _check_members(members)
-    cfg, M = members[0].cfg, len(members)
-    dtype = next(members[0].model.parameters()).dtype
-    starts = [_load_member(m, device) for m in members]
-    if len({s[0] for s in starts}) > 1: raise ValueError(f'members resume from different epochs: {[s[0] for s in starts]}')
-    start, histories = starts[0][0], [list(s[1]) for s in starts]
-    ens = Ensemble([m.model.to(device) for m in members])
-    opt = torch.optim.SGD(ens.params.values(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    if start: _restore_momentum(ens, opt, members, [s[2] for s in starts])
-    X = torch.stack([to_tensor(m.x) for m in members]).to(device, dtype)                        # (M, N, C, H, W)
-    Y = torch.stack([torch.as_tensor(m.y, dtype=torch.long) for m in members]).to(device)     # (M, N)
-    samplers = [make_sampler(m.cfg.sampler, m.y, m.cfg.seed, m.cfg.switch_epoch) for m in members]
-    rows = torch.arange(M, device=device)[:, None]
-    forward = torch.compile(ens.__call__) if compile else ens.__call__
-    for epoch in tqdm(range(start, cfg.epochs), desc=f'epochs x{M}', disable=not progress, leave=False):
-        for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
-        idx = torch.as_tensor(np.stack([s.indices(epoch) for s in samplers]), device=device)    # (M, N)
-        total, seen = torch.zeros(M, dtype=torch.float64, device=device), 0
-        for step, first in enumerate(range(0, idx.shape[1], cfg.batch_size)):
-            b = idx[:, first:first + cfg.batch_size]
-            if b.shape[1] < 2: continue  # batch norm cannot train on a single example
-            if any(m.augment for m in members):
-                xb, yb = map(torch.stack, zip(*[m.augment(X[i], Y[i], b[i], epoch, step) if m.augment else (X[i][b[i]], Y[i][b[i]])
-                                                for i, m in enumerate(members)]))
-            else: xb, yb = X[rows, b], Y[rows, b]
-            with _autocast(device, amp): logits = forward(xb, train=True)
-            if amp: logits = logits.float()
-            losses = F.cross_entropy(logits.flatten(0, 1), yb.flatten(), reduction='none').view(M, -1).mean(1)
-            opt.zero_grad(set_to_none=True); losses.sum().backward(); opt.step()
-            total += losses.detach().double() * b.shape[1]; seen += b.shape[1]
-        for h, t in zip(histories, (total / max(seen, 1)).tolist()): h.append(t)
-        for i, m in enumerate(members):
-            if m.checkpoint: _save_member(ens, opt, i, m, epoch, histories[i])
-    for i, m in enumerate(members): m.model.load_state_dict(ens.member_state(i))
+    learner = StackedNetworks(members, device, amp, compile)
+    histories = fit(learner, [m.y for m in members], [m.cfg for m in members], [m.checkpoint for m in members],
+                    progress=progress, desc=f'epochs x{learner.M}')
+    for i, m in enumerate(members): m.model.load_state_dict(learner.ens.member_state(i))
     return histories
 
 # %% ../nbs/12_vectorized.ipynb #e9fa2308
@@ -160,7 +149,7 @@ def log_proba_members(ens: Ensemble, x: torch.Tensor, chunk: int | None = None, 
         ens.base.eval()
         return torch.stack([functional_call(ens.base, ({k: v[m] for k, v in ens.params.items()}, {k: v[m] for k, v in ens.buffers.items()}), (xc,))
                             for m in range(ens.M)])
-    return torch.cat([torch.log_softmax(fwd(to_float(x[i:i + chunk], dtype)).to(_out_dtype(dtype)), -1)
+    return torch.cat([torch.log_softmax(fwd(to_float(x[i:i + chunk], dtype)).to(score_dtype(dtype)), -1)
                       for i in range(0, len(x), chunk)], 1)
 
 def _draws(split: Split, T: Nuisance, n_images: int, n_transforms: int, seed: int, C: int):
