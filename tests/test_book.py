@@ -52,14 +52,16 @@ def test_static_site_hides_and_folds_code():
                              new_code_cell("#| code-fold: false\nprofile = 'smoke'"), new_code_cell('#| echo: false\nimport numpy as np'),
                              new_code_cell('x = 1 < 2', outputs=[new_output('stream', text='ok'),
                                                                  new_output('stream', name='stderr', text='runs:  40%|####      | 2/5 [00:03<00:04]\r'),
-                                                                 new_output('stream', name='stderr', text='UserWarning: few images')])])
+                                                                 new_output('stream', name='stderr', text='UserWarning: few images'),
+                                                                 new_output('stream', text='\rruns: 100%|##########| 5/5 [00:09<00:00]'),
+                                                                 new_output('stream', text='\n5 runs: 0 from the cache\n')])])
     shown = book.shown(nb)
     assert [c.cell_type for c in shown.cells] == ['code'] * 3                       # the front matter is not a page element
     assert shown.cells[0].source == "profile = 'smoke'" and 'transient' not in shown.cells[0].metadata
     assert shown.cells[1].metadata['transient'] == {'remove_source': True} and shown.cells[1].outputs == []
     fold = shown.cells[2].outputs[0]['data']['text/html']
     assert shown.cells[2].metadata['transient'] == {'remove_source': True} and '<details' in fold and 'x = 1 &lt; 2' in fold
-    assert [o['text'] for o in shown.cells[2].outputs[1:]] == ['ok', 'UserWarning: few images']   # the progress bar is dropped, the warning kept
+    assert [o['text'] for o in shown.cells[2].outputs[1:]] == ['ok', 'UserWarning: few images', '5 runs: 0 from the cache\n']   # the progress bars are dropped
 
 def test_chapters_fold_their_code_and_library_pages_are_not_executed():
     pages = yaml.safe_load((ROOT/'book.yml').read_text())['pages']

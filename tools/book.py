@@ -113,9 +113,22 @@ def front_matter(nb) -> dict:
     if raw is None or not raw.source.strip().startswith('---'): return {}
     return yaml.safe_load(raw.source.strip().strip('-')) or {}
 
-def _progress(output) -> bool:
-    "A progress bar's output (tqdm writes `NN%|` lines to stderr): plumbing, not part of the page."
-    return output.get('output_type') == 'stream' and output.get('name') == 'stderr' and re.search(r'\d+%\|', output.get('text', '')) is not None
+_BAR = re.compile(r'[^\r\n]*\d+%\|[^\r\n]*\r?')
+
+def _without_progress(outputs: list) -> list:
+    "The outputs less progress bars (tqdm's `NN%|` lines, on stdout or stderr): plumbing, not part of the page."
+    out, after_bar = [], False
+    for o in outputs:
+        if o.get('output_type') == 'stream':
+            raw = ''.join(o.get('text', ''))
+            text = _BAR.sub('', raw)
+            if after_bar or text != raw: text = text.lstrip('\r\n')   # the line break a finished bar leaves
+            after_bar = text != raw
+            if not text.strip(): continue
+            o['text'] = text
+        else: after_bar = False
+        out.append(o)
+    return out
 
 def shown(nb):
     """The notebook as the site shows it, the static builder's reading of Quarto's cell options: no front matter;
@@ -134,7 +147,7 @@ def shown(nb):
                 c.metadata['transient'] = {'remove_source': True}
                 c.outputs.insert(0, nbformat.v4.new_output('display_data', data={'text/html': f'<details class="it-fold"><summary>code</summary><pre>{html.escape(code)}</pre></details>'}))
             else: c.source = code
-            c.outputs = [o for o in c.outputs if not _progress(o)]
+            c.outputs = _without_progress(c.outputs)
         out.append(c)
     nb.cells = out
     return nb
