@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_munit.ipynb #5af16c0b
 from __future__ import annotations
-import time
+import contextlib, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -20,9 +20,10 @@ from .transforms import NUISANCES
 from .metrics import to_tensor
 
 # %% auto #0
-__all__ = ['MUNIT_CONFIGS', 'MunitConfig', 'LayerNorm', 'AdaIN', 'conv_block', 'ResBlock', 'Generator', 'Discriminator',
-           'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'train_munit', 'MunitRun',
-           'munit_paths', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
+__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block',
+           'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
+           'load_nuisance_model', 'train_munit', 'MunitRun', 'munit_paths', 'load_munit_grids', 'fixed_inputs',
+           'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -69,6 +70,22 @@ MUNIT_CONFIGS.register('smoke', MunitConfig(dim=16, n_res=1, mlp_dim=64, dis_dim
                                             iterations=20, lr=1e-3, snapshot_every=10, log_every=5))
 MUNIT_CONFIGS.register('cpu32', replace(MUNIT_CONFIGS['kmnist'], iterations=1500, snapshot_every=500, log_every=50))
 
+# %% ../nbs/10_munit.ipynb #8b6c4a86
+@dataclass(frozen=True)
+class MunitSpeed:
+    "How a MUNIT iteration is executed: switches that change rounding only, never the mathematics."
+    amp: bool = False             # bfloat16 autocast of the networks' forward passes; statistics, losses, gradients and Adam in float32
+    fused_adam: bool = False      # torch.optim.Adam(fused=True)
+    channels_last: bool = False   # NHWC layout of images and convolution weights
+    compile: bool = False         # torch.compile of the four networks, in place
+    def autocast(self, device_type: str):
+        "The autocast context of a forward pass on `device_type`."
+        return torch.autocast(device_type, dtype=torch.bfloat16) if self.amp else contextlib.nullcontext()
+
+MUNIT_SPEEDS = Registry('MUNIT speed')
+MUNIT_SPEEDS.register('reference', MunitSpeed())
+MUNIT_SPEEDS.register('cpu', MunitSpeed(amp=True, fused_adam=True, channels_last=True))
+
 # %% ../nbs/10_munit.ipynb #f65b9437
 class LayerNorm(nn.Module):
     "MUNIT's layer norm: per-sample statistics over C x H x W, per-channel affine."
@@ -76,6 +93,7 @@ class LayerNorm(nn.Module):
         super().__init__(); self.eps = eps
         self.gamma, self.beta = nn.Parameter(torch.empty(C).uniform_()), nn.Parameter(torch.zeros(C))
     def forward(self, x):
+        x = x.float()   # statistics in float32 under bfloat16 autocast (a no-op in float32)
         flat = x.flatten(1)
         mean, std = flat.mean(1).view(-1, 1, 1, 1), flat.std(1).view(-1, 1, 1, 1)
         return (x - mean) / (std + self.eps) * self.gamma.view(1, -1, 1, 1) + self.beta.view(1, -1, 1, 1)
@@ -87,11 +105,15 @@ class AdaIN(nn.Module):
         super().__init__(); self.C, self.eps, self.weight, self.bias = C, eps, None, None
     def forward(self, x):
         assert self.weight is not None, 'AdaIN parameters must be assigned before calling the decoder'
-        return F.instance_norm(x, eps=self.eps) * self.weight[..., None, None] + self.bias[..., None, None]
+        return F.instance_norm(x.float(), eps=self.eps) * self.weight[..., None, None] + self.bias[..., None, None]
+
+class InstanceNorm(nn.InstanceNorm2d):
+    "Instance norm without parameters, its statistics in float32 under bfloat16 autocast ."
+    def forward(self, x): return super().forward(x.float())
 
 def conv_block(cin: int, cout: int, k: int, s: int, p: int, norm: str = 'none', act: str = 'relu') -> nn.Sequential:
     "Reflect pad -> conv -> norm ('none', 'in', 'ln', 'adain') -> activation ('relu', 'lrelu', 'tanh', 'none')."
-    norms = {'none': lambda: nn.Identity(), 'in': lambda: nn.InstanceNorm2d(cout), 'ln': lambda: LayerNorm(cout), 'adain': lambda: AdaIN(cout)}
+    norms = {'none': lambda: nn.Identity(), 'in': lambda: InstanceNorm(cout), 'ln': lambda: LayerNorm(cout), 'adain': lambda: AdaIN(cout)}
     acts = {'relu': nn.ReLU, 'lrelu': lambda: nn.LeakyReLU(0.2), 'tanh': nn.Tanh, 'none': nn.Identity}
     return nn.Sequential(nn.ReflectionPad2d(p), nn.Conv2d(cin, cout, k, s), norms[norm](), acts[act]())
 
@@ -143,8 +165,8 @@ class Discriminator(nn.Module):
         for _ in range(cfg.dis_layers - 1): layers.append(conv_block(d, 2 * d, 4, 2, 1, 'none', 'lrelu')); d *= 2
         self.net = nn.Sequential(*layers, nn.Conv2d(d, 1, 1))
     def forward(self, x): return self.net(x)
-    def loss_d(self, fake, real): return (self(fake) ** 2).mean() + ((self(real) - 1) ** 2).mean()
-    def loss_g(self, fake): return ((self(fake) - 1) ** 2).mean()
+    def loss_d(self, fake, real): return (self(fake).float() ** 2).mean() + ((self(real).float() - 1) ** 2).mean()
+    def loss_g(self, fake): return ((self(fake).float() - 1) ** 2).mean()
 
 # %% ../nbs/10_munit.ipynb #04504902
 class MunitDiverged(RuntimeError):
@@ -159,15 +181,18 @@ def _init(kind: str):
     return f
 
 class MunitTrainer(nn.Module):
-    "Two generators and two discriminators (A and B are the same dataset), with their optimisers."
-    def __init__(self, channels: int, cfg: MunitConfig):
+    "Two generators and two discriminators (A and B are the same dataset), with their optimisers, stepped as `speed` says."
+    def __init__(self, channels: int, cfg: MunitConfig, speed: MunitSpeed | None = None):
         super().__init__()
-        self.cfg = cfg.validate()
+        self.cfg, self.speed = cfg.validate(), speed or MunitSpeed()
         self.gen_a, self.gen_b = Generator(channels, cfg), Generator(channels, cfg)
         self.dis_a, self.dis_b = Discriminator(channels, cfg), Discriminator(channels, cfg)
         for g in (self.gen_a, self.gen_b): g.apply(_init('kaiming'))
         for d in (self.dis_a, self.dis_b): d.apply(_init('gaussian'))
-        adam = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
+        if self.speed.channels_last: self.to(memory_format=torch.channels_last)
+        if self.speed.compile:
+            for m in (self.gen_a, self.gen_b, self.dis_a, self.dis_b): m.compile()
+        adam = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay, **({'fused': True} if self.speed.fused_adam else {}))
         self.opt_g = torch.optim.Adam([*self.gen_a.parameters(), *self.gen_b.parameters()], **adam)
         self.opt_d = torch.optim.Adam([*self.dis_a.parameters(), *self.dis_b.parameters()], **adam)
 
@@ -177,20 +202,22 @@ class MunitTrainer(nn.Module):
 
     def step(self, xa, xb, sa, sb) -> dict:
         "One discriminator update, then one generator update; returns the losses."
-        c = self.cfg
-        with torch.no_grad():
-            ca, cb = self.gen_a.encode(xa)[0], self.gen_b.encode(xb)[0]
+        c, sp = self.cfg, self.speed
+        if sp.channels_last: xa, xb = (x.contiguous(memory_format=torch.channels_last) for x in (xa, xb))
+        cast = sp.autocast(xa.device.type)
+        with cast:   # the generators' forward pass, once: the discriminator step does not change them
+            ca, sa_own = self.gen_a.encode(xa); cb, sb_own = self.gen_b.encode(xb)
+            xa_rec, xb_rec = self.gen_a.decode(ca, sa_own), self.gen_b.decode(cb, sb_own)
             x_ba, x_ab = self.gen_a.decode(cb, sa), self.gen_b.decode(ca, sb)
-        loss_d = c.gan_w * (self.dis_a.loss_d(x_ba, xa) + self.dis_b.loss_d(x_ab, xb))
+            loss_d = c.gan_w * (self.dis_a.loss_d(x_ba.detach(), xa) + self.dis_b.loss_d(x_ab.detach(), xb))
         self.opt_d.zero_grad(set_to_none=True); loss_d.backward(); self.opt_d.step()
-        ca, sa_own = self.gen_a.encode(xa); cb, sb_own = self.gen_b.encode(xb)
-        xa_rec, xb_rec = self.gen_a.decode(ca, sa_own), self.gen_b.decode(cb, sb_own)
-        x_ba, x_ab = self.gen_a.decode(cb, sa), self.gen_b.decode(ca, sb)
-        cb_rec, sa_rec = self.gen_a.encode(x_ba); ca_rec, sb_rec = self.gen_b.encode(x_ab)
-        l = {'recon_x': F.l1_loss(xa_rec, xa) + F.l1_loss(xb_rec, xb),
-             'recon_s': F.l1_loss(sa_rec, sa) + F.l1_loss(sb_rec, sb),
-             'recon_c': F.l1_loss(ca_rec, ca) + F.l1_loss(cb_rec, cb),
-             'adv': self.dis_a.loss_g(x_ba) + self.dis_b.loss_g(x_ab)}
+        with cast:
+            cb_rec, sa_rec = self.gen_a.encode(x_ba); ca_rec, sb_rec = self.gen_b.encode(x_ab)
+            f = lambda t: t.float()   # the losses in float32 (the identity on the reference path)
+            l = {'recon_x': F.l1_loss(f(xa_rec), xa) + F.l1_loss(f(xb_rec), xb),
+                 'recon_s': F.l1_loss(f(sa_rec), sa) + F.l1_loss(f(sb_rec), sb),
+                 'recon_c': F.l1_loss(f(ca_rec), f(ca)) + F.l1_loss(f(cb_rec), f(cb)),
+                 'adv': self.dis_a.loss_g(x_ba) + self.dis_b.loss_g(x_ab)}
         loss_g = c.gan_w * l['adv'] + c.recon_x_w * l['recon_x'] + c.recon_s_w * l['recon_s'] + c.recon_c_w * l['recon_c']
         self.opt_g.zero_grad(set_to_none=True); loss_g.backward(); self.opt_g.step()
         return {'dis': loss_d.item(), 'gen': loss_g.item(), **{k: v.item() for k, v in l.items()}}
@@ -242,20 +269,21 @@ def _grid(tilde: MunitNuisance, fixed: torch.Tensor, n_styles: int, seed: int) -
     return (out[:, :, 0] if out.shape[2] == 1 else out.permute(0, 1, 3, 4, 2)).numpy()
 
 def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0, fixed: np.ndarray | None = None,
-                n_styles: int = 8, checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True):
-    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids). `x`: uint8 images or an image source."
-    cfg.validate()
+                n_styles: int = 8, checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True,
+                speed: MunitSpeed | None = None):
+    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids). `x`: uint8 images or an image source; `speed`: how each step runs (default: the reference)."
+    cfg.validate(); speed = speed or MunitSpeed()
     files = not isinstance(x, np.ndarray)
     X = None if files else _to_pm1(x).to(device)
     shape = tuple(x.image_shape) if files else tuple(X.shape[1:])
     torch.manual_seed(int(rng_for(seed, 'munit-init').integers(2**31)))
-    tr = MunitTrainer(shape[0], cfg).to(device)
+    tr = MunitTrainer(shape[0], cfg, speed).to(device)
     w = 1.0 / np.bincount(y)[y]; w /= w.sum()
     fixed_t = _to_pm1(fixed).add(1).div(2).to(device) if fixed is not None else None
     start, log, grids = 0, [], []
     if checkpoint and (st := load_state(checkpoint)) is not None:
-        if st['config'] != config_dict(cfg) or tuple(st['image_shape']) != shape:
-            raise ValueError(f'MUNIT checkpoint {checkpoint} belongs to another configuration or image size')
+        if st['config'] != config_dict(cfg) or tuple(st['image_shape']) != shape or st.get('speed', config_dict(MunitSpeed())) != config_dict(speed):
+            raise ValueError(f'MUNIT checkpoint {checkpoint} belongs to another configuration, image size or speed')
         tr.load_state_dict(st['model']); tr.opt_g.load_state_dict(st['opt_g']); tr.opt_d.load_state_dict(st['opt_d'])
         start, log, grids = st['iteration'], st['log'], st['grids']
     run = {}
@@ -285,7 +313,7 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
             tr.train().requires_grad_(True)
             if checkpoint and done < cfg.iterations:
                 st = {'iteration': done, 'model': tr.state_dict(), 'opt_g': tr.opt_g.state_dict(), 'opt_d': tr.opt_d.state_dict(),
-                      'log': log, 'grids': grids, 'config': config_dict(cfg), 'image_shape': shape}
+                      'log': log, 'grids': grids, 'config': config_dict(cfg), 'image_shape': shape, 'speed': config_dict(speed)}
                 save_state(checkpoint, st)
     return MunitNuisance(tr.gen_a, tr.gen_b, shape), log, grids
 

@@ -1,5 +1,5 @@
 """Bad input on the command line: a clear message, exit status 2, and no result file."""
-import gzip, os, re, shutil, subprocess, sys
+import gzip, json, os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 from conftest import cli, SHARED, ROOT
@@ -106,3 +106,29 @@ def test_invtransfer_output_cut_short():
     cmd = f'"{Path(sys.executable).parent}/invtransfer" status --profile gtsrb | head -1'
     p = subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT)
     assert p.stdout.startswith('profile gtsrb:') and 'Traceback' not in p.stderr, p.stderr[-2000:]
+
+def _bench_munit(*args):
+    return subprocess.run([sys.executable, str(ROOT/'tools'/'bench_munit.py'), '--rounds', '1', '--seconds', '0.1',
+                           '--shapes', '28x28x1:1', *args], capture_output=True, text=True, cwd=ROOT)
+
+def test_bench_munit_without_the_official_code(tmp_path):
+    "Without the official trainer, the MUNIT benchmark says so, times ours and records it; bad names end with exit status 2."
+    r = _bench_munit('--official', str(tmp_path/'absent'), '--speeds', 'reference', '--out', str(tmp_path))
+    assert r.returncode == 0 and 'official MUNIT not found' in r.stdout, r.stderr[-1000:]
+    rec = json.loads(next(tmp_path.glob('munit-cpu-*.json')).read_text())
+    row, = rec['rows']
+    assert rec['official'] is None and 'ratio' not in row and len(row['it_per_s']['reference']) == 1 and row['it_per_s']['reference'][0] > 0
+    for bad, message in ((['--speeds', 'fastest'], "unknown MUNIT speed 'fastest'"), (['--shapes', '32x3'], "shape '32x3' is not HxWxC:batch")):
+        r = _bench_munit('--out', str(tmp_path), *bad)
+        assert r.returncode == 2 and message in r.stderr, r.stderr
+
+@pytest.mark.skipif(not (ROOT.parent/'shared'/'anchors'/'nvlabs-munit'/'official_munit.py').exists(), reason='the official MUNIT is not beside the checkout')
+def test_bench_munit_times_ours_against_the_official(tmp_path):
+    "With the official trainer beside the checkout (the default folder), each ratio divides our rate by the official rate of its round."
+    r = _bench_munit('--speeds', 'reference', 'cpu', '--out', str(tmp_path))
+    assert r.returncode == 0, r.stderr[-2000:]
+    row, = json.loads(next(tmp_path.glob('munit-cpu-*.json')).read_text())['rows']
+    rates = row['it_per_s']
+    assert set(rates) == {'official', 'reference', 'cpu'} and all(v[0] > 0 for v in rates.values())
+    for s in ('reference', 'cpu'): assert row['ratio'][s] == [rates[s][0] / rates['official'][0]]
+    assert '| 28x28x1 | 1 |' in r.stdout

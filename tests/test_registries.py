@@ -10,12 +10,12 @@ from invtransfer.transforms import NUISANCES, get_nuisance
 from invtransfer.samplers import SAMPLERS, make_sampler
 from invtransfer.losses import LOSSES, SCHEDULES, make_loss
 from invtransfer.models import MODELS, make_model
-from invtransfer.munit import MUNIT_CONFIGS
+from invtransfer.munit import MUNIT_CONFIGS, MUNIT_SPEEDS, MunitTrainer
 from invtransfer.experiment import METHODS, PROFILES, sec3_grid
 from invtransfer.recipes import BENCH_PROFILES, table_grid
 from invtransfer.catalog import EXTRA_TARGETS, targets, target_cells
 
-REGISTRIES = [SOURCES, BENCHMARKS, NUISANCES, SAMPLERS, LOSSES, SCHEDULES, MODELS, MUNIT_CONFIGS, METHODS, PROFILES, BENCH_PROFILES]
+REGISTRIES = [SOURCES, BENCHMARKS, NUISANCES, SAMPLERS, LOSSES, SCHEDULES, MODELS, MUNIT_CONFIGS, MUNIT_SPEEDS, METHODS, PROFILES, BENCH_PROFILES]
 LABELS = np.repeat(np.arange(5), [40, 20, 10, 5, 2])
 
 @pytest.mark.parametrize('registry', REGISTRIES, ids=lambda r: r.kind)
@@ -60,6 +60,16 @@ def test_model(name):
 @pytest.mark.parametrize('name', list(MUNIT_CONFIGS))
 def test_munit_configuration(name):
     MUNIT_CONFIGS.get(name).validate()
+
+@pytest.mark.parametrize('name', list(MUNIT_SPEEDS))
+def test_munit_speed(name):
+    "Each registered speed steps the smoke MUNIT on the CPU with finite losses."
+    import torch
+    torch.manual_seed(0)
+    tr = MunitTrainer(1, MUNIT_CONFIGS['smoke'], MUNIT_SPEEDS.get(name))
+    x = torch.rand(2, 1, 28, 28) * 2 - 1
+    losses = tr.step(x, x.flip(-1), torch.randn(2, 8, 1, 1), torch.randn(2, 8, 1, 1))
+    assert set(losses) == {'dis', 'gen', 'recon_x', 'recon_s', 'recon_c', 'adv'} and all(np.isfinite(v) for v in losses.values()), losses
 
 @pytest.mark.parametrize('name', list(METHODS))
 def test_method(name):

@@ -1,82 +1,167 @@
-"""Throughput of MUNIT training and the cost of GIT per classifier step, measured side by side in one run.
+"""Our MUNIT training iteration against the official NVlabs one, at the paper's configuration, side by side in one run.
 
-    python tools/bench_munit.py [--device cpu|cuda] [--seconds 4] [--configs smoke kmnist paper]
+    python tools/bench_munit.py [--official DIR] [--rounds 3] [--seconds 6] [--speeds reference cpu] [--device cpu]
+                                [--shapes 28x28x1:1 32x32x3:1 32x32x3:8] [--out results/bench]     (invtransfer bench munit)
+    python tools/bench_munit.py --git-cost [--seconds 4]
 
-Prints MUNIT iterations/s at 28x28x1 and 32x32x3 for batch 1 and 16, then the time of one ResNet20 training step
-(batch 128, 28x28) without augmentation, with the Oracle, and with GIT (p = 0.5) for each MUNIT configuration, as
-ratios to the plain step.
+
+Each measurement is its own process (import, build, two warm-up iterations, then iterations for `--seconds`), and the
+processes alternate: in every round each implementation runs once per shape, in a rotated order, so that a slow
+spell of the machine falls on all of them alike. A ratio divides our rate by the official rate of the same round;
+the table gives the median over rounds and the range. The official code is loaded by path from `--official` (default
+../shared/anchors/nvlabs-munit beside the checkout, when it exists); the library never imports it. Without it, only
+our rates are measured, and the output says so.
+
+`--git-cost` instead times one ResNet20 training step (batch 128, 28x28) without augmentation, with the Oracle and with
+GIT (p = 0.5) for each MUNIT configuration, as ratios to the plain step, all in this process.
 """
-import argparse, time
-from dataclasses import replace
-import numpy as np
-import torch
-import torch.nn.functional as F
-from invtransfer.munit import MUNIT_CONFIGS, MunitTrainer, MunitNuisance
-from invtransfer.git import GITAugment, GITConfig, LearnedNuisance, OracleNuisance
-from invtransfer.models import make_model
+import argparse, json, os, platform, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OFFICIAL = ROOT.parent/'shared'/'anchors'/'nvlabs-munit'
 
 
-def rate(fn, seconds, sync):
-    fn(); sync()
+def worker(impl: str, hw: int, ch: int, batch: int, seconds: float, device: str, official: str | None) -> dict:
+    "Iterations per second of one implementation, measured in this process."
+    import torch
+    sync = torch.cuda.synchronize if device.startswith('cuda') else (lambda: None)
+    if impl == 'official':
+        sys.path.insert(0, official)
+        from official_munit import official_iteration
+        step = official_iteration(hw=hw, ch=ch, batch=batch, device=device)
+    else:
+        from dataclasses import replace
+        from invtransfer.munit import MUNIT_CONFIGS, MUNIT_SPEEDS, MunitTrainer
+        cfg = replace(MUNIT_CONFIGS['paper'], batch_size=batch)
+        tr = MunitTrainer(ch, cfg, MUNIT_SPEEDS[impl]).to(device); tr.train()
+        xa, xb = (torch.rand(batch, ch, hw, hw, device=device) * 2 - 1 for _ in range(2))
+        it = {'n': 0}
+        def step():
+            tr.set_lr(it['n']); it['n'] += 1
+            sa, sb = (torch.randn(batch, cfg.style_dim, 1, 1, device=device) for _ in range(2))
+            tr.step(xa, xb, sa, sb)
+    t0 = time.perf_counter()
+    for _ in range(2): step()
+    sync(); warm = time.perf_counter() - t0
     n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds: fn(); n += 1
+    while n < 3 or time.perf_counter() - t0 < seconds: step(); n += 1
     sync()
-    return n / (time.perf_counter() - t0)
+    return {'it_per_s': n / (time.perf_counter() - t0), 'iterations': n, 'warmup_s': warm, 'threads': torch.get_num_threads()}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--device', default='cpu')
-    p.add_argument('--seconds', type=float, default=4)
-    p.add_argument('--configs', nargs='+', default=['smoke', 'kmnist', 'paper'])
-    a = p.parse_args()
-    dev = a.device
-    sync = torch.cuda.synchronize if dev.startswith('cuda') else (lambda: None)
-    where = torch.cuda.get_device_name(dev) if dev.startswith('cuda') else f'CPU, {torch.get_num_threads()} threads'
-    print(f'# MUNIT training iterations/s ({where})')
-    print('| configuration | 28x28x1 batch 1 | 28x28x1 batch 16 | 32x32x3 batch 1 | 32x32x3 batch 16 |')
-    print('|---|---|---|---|---|')
-    for name in a.configs:
-        row = []
-        for hw, ch in [(28, 1), (32, 3)]:
-            for bs in (1, 16):
-                tr = MunitTrainer(ch, replace(MUNIT_CONFIGS[name], batch_size=bs)).to(dev)
-                x = torch.rand(bs, ch, hw, hw, device=dev) * 2 - 1
-                s = lambda: torch.randn(bs, 8, 1, 1, device=dev)
-                row.append(rate(lambda: tr.step(x, x, s(), s()), a.seconds, sync))
-        print(f'| {name} | ' + ' | '.join(f'{r:.2f}' for r in row) + ' |', flush=True)
-
-    print(f'\n# ResNet20 training step, batch 128, 28x28x1, GIT p = 0.5, no cutoff ({where})')
-    N, B = 2048, 128
-    rng = np.random.default_rng(0)
+def git_cost(seconds: float, device: str):
+    "Print the time of a ResNet20 step with the Oracle and with GIT on each MUNIT configuration, relative to a plain step."
+    import numpy as np, torch
+    import torch.nn.functional as F
+    from invtransfer.munit import MUNIT_CONFIGS, MunitTrainer, MunitNuisance
+    from invtransfer.git import GITAugment, GITConfig, LearnedNuisance, OracleNuisance
+    from invtransfer.models import make_model
+    sync = torch.cuda.synchronize if device.startswith('cuda') else (lambda: None)
+    def rate(fn):
+        fn(); sync(); n, t0 = 0, time.perf_counter()
+        while n < 2 or time.perf_counter() - t0 < seconds: fn(); n += 1
+        sync(); return n / (time.perf_counter() - t0)
+    N, B, rng = 2048, 128, np.random.default_rng(0)
     clean = (rng.random((N, 28, 28)) > 0.8).astype(np.uint8) * 255
     y = rng.integers(0, 10, N)
-    X, Y = torch.rand(N, 1, 28, 28, device=dev), torch.as_tensor(y, device=dev)
-    model = make_model('resnet20', 1, 10).to(dev)
+    X, Y = torch.rand(N, 1, 28, 28, device=device), torch.as_tensor(y, device=device)
+    model = make_model('resnet20', 1, 10).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     state = {'step': 0}
-
     def step(aug):
-        b = torch.as_tensor(rng.choice(N, B), device=dev)
+        b = torch.as_tensor(rng.choice(N, B), device=device)
         xb, yb = aug(X, Y, b, 0, state['step']) if aug else (X[b], Y[b])
         state['step'] += 1
         loss = F.cross_entropy(model(xb), yb)
         opt.zero_grad(); loss.backward(); opt.step()
-
-    plain = rate(lambda: step(None), a.seconds, sync)
-    print('| augmentation | steps/s | time per step vs plain |')
-    print('|---|---|---|')
-    print(f'| none | {plain:.2f} | 1.00 |')
+    print(f'# ResNet20 training step, batch 128, 28x28x1, GIT p = 0.5, no cutoff ({machine(device)})\n')
+    plain = rate(lambda: step(None))
+    print(f'| augmentation | steps/s | time per step vs plain |\n|---|---|---|\n| none | {plain:.2f} | 1.00 |')
     oracle = GITAugment(OracleNuisance(clean, 'bg'), y, GITConfig())
-    r = rate(lambda: step(oracle), a.seconds, sync)
+    r = rate(lambda: step(oracle))
     print(f'| Oracle (true BG) | {r:.2f} | {plain / r:.2f} |')
-    for name in a.configs:
+    for name in ('smoke', 'kmnist', 'paper'):
         tr = MunitTrainer(1, MUNIT_CONFIGS[name])
-        tilde = MunitNuisance(tr.gen_a, tr.gen_b, (1, 28, 28)).to(dev)
-        git = GITAugment(LearnedNuisance(tilde), y, GITConfig())
-        r = rate(lambda: step(git), a.seconds, sync)
+        git = GITAugment(LearnedNuisance(MunitNuisance(tr.gen_a, tr.gen_b, (1, 28, 28)).to(device)), y, GITConfig())
+        r = rate(lambda: step(git))
         print(f'| GIT, MUNIT `{name}` | {r:.2f} | {plain / r:.2f} |', flush=True)
 
 
+def machine(device: str) -> str:
+    import torch
+    if device.startswith('cuda'): return torch.cuda.get_device_name(device)
+    name = platform.processor() or platform.machine()
+    try: name = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    return f'{name}, {os.cpu_count()} cores, {torch.get_num_threads()} threads'
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--official', default=str(DEFAULT_OFFICIAL), help='folder holding official_munit.py and official/ (default: %(default)s)')
+    p.add_argument('--rounds', type=int, default=3)
+    p.add_argument('--seconds', type=float, default=6.0)
+    p.add_argument('--speeds', nargs='+', default=['reference', 'cpu'], help='our MUNIT_SPEEDS to time')
+    p.add_argument('--shapes', nargs='+', default=['28x28x1:1', '32x32x3:1', '32x32x3:8'], help='HxWxC:batch')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--out', default=str(ROOT/'results'/'bench'))
+    p.add_argument('--git-cost', action='store_true', help='time a classifier step with GIT instead (see above)')
+    p.add_argument('--worker', nargs=5, metavar=('IMPL', 'HW', 'CH', 'BATCH', 'SECONDS'), help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.worker:
+        impl, hw, ch, batch, seconds = a.worker
+        print(json.dumps(worker(impl, int(hw), int(ch), int(batch), float(seconds), a.device, a.official))); return 0
+    if a.git_cost: git_cost(a.seconds, a.device); return 0
+
+    from invtransfer.munit import MUNIT_SPEEDS
+    shapes = []
+    try:
+        for s in a.speeds: MUNIT_SPEEDS.get(s)   # an unknown name stops here, with the known ones
+        for s in a.shapes:
+            try: size, batch = s.split(':'); h, w, c = map(int, size.split('x')); shapes.append((h, c, int(batch)))
+            except ValueError: raise ValueError(f'shape {s!r} is not HxWxC:batch (e.g. 32x32x3:8)') from None
+            if h != w or min(h, c, int(batch)) <= 0: raise ValueError(f'shape {s!r}: square images and positive sizes only')
+    except ValueError as e:
+        print(f'error: {e}', file=sys.stderr); return 2
+    have_official = (Path(a.official)/'official_munit.py').exists()
+    if not have_official: print(f'official MUNIT not found at {a.official}: timing ours only (give its folder with --official)')
+    impls = (['official'] if have_official else []) + a.speeds
+    where = machine(a.device)
+    print(f'# MUNIT training iterations/s at the paper configuration ({where}; {a.rounds} rounds, {a.seconds:g} s each, one process per measurement)\n')
+    rows = []
+    for hw, ch, batch in shapes:
+        rates = {i: [] for i in impls}
+        for r in range(a.rounds):
+            order = impls[r % len(impls):] + impls[:r % len(impls)]
+            for impl in order:
+                out = subprocess.run([sys.executable, __file__, '--worker', impl, str(hw), str(ch), str(batch), str(a.seconds),
+                                      '--device', a.device, '--official', a.official], capture_output=True, text=True, cwd=ROOT)
+                if out.returncode: raise SystemExit(f'error: the {impl} worker failed at {hw}x{hw}x{ch} batch {batch}:\n{out.stderr[-2000:]}')
+                rates[impl].append(json.loads(out.stdout.strip().splitlines()[-1])['it_per_s'])
+        row = {'shape': f'{hw}x{hw}x{ch}', 'batch': batch, 'it_per_s': rates}
+        if have_official:
+            row['ratio'] = {s: sorted(o / b for o, b in zip(rates[s], rates['official'])) for s in a.speeds}
+        rows.append(row)
+        med = lambda v: sorted(v)[len(v) // 2]
+        cells = [f"{med(rates[i]):.2f}" for i in impls]
+        if have_official: cells += [f"{med(row['ratio'][s]):.2f} [{min(row['ratio'][s]):.2f}, {max(row['ratio'][s]):.2f}]" for s in a.speeds]
+        if len(rows) == 1:
+            head = [f'{i} it/s' for i in impls] + ([f'{s} / official' for s in a.speeds] if have_official else [])
+            print('| shape | batch | ' + ' | '.join(head) + ' |\n|---|---|' + '---|' * len(head))
+        print(f'| {hw}x{hw}x{ch} | {batch} | ' + ' | '.join(cells) + ' |', flush=True)
+    import torch
+    from invtransfer.runs import project_commit
+    res = {'machine': where, 'device': a.device, 'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'commit': project_commit(),
+           'command': 'python tools/bench_munit.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
+           'rounds': a.rounds, 'seconds': a.seconds, 'official': a.official if have_official else None,
+           'speeds': {s: __import__('dataclasses').asdict(MUNIT_SPEEDS[s]) for s in a.speeds}, 'rows': rows}
+    path = Path(a.out)/f"munit-{'cuda' if a.device.startswith('cuda') else 'cpu'}-{res['date']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(res, indent=1) + '\n'); tmp.replace(path)
+    print(f'\nwritten {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}')
+    return 0
+
+
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -49,7 +49,7 @@ def results_readme() -> str:
                   markdown_table(frame.rename(columns={'per_run': 'per run', 'command': 'reproduce with'}))]
     bench = sorted((ROOT/'results'/'bench').glob('*.json'))
     if bench:
-        parts += ['', '## `bench/`', '', 'Throughput measured side by side in one run by `invtransfer bench` (`tools/bench.py`):', '',
+        parts += ['', '## `bench/`', '', 'Throughput measured side by side in one run by `invtransfer bench` (`tools/bench.py`) and, in the `munit-*` files, by `invtransfer bench munit` (`tools/bench_munit.py`):', '',
                   '| file | machine | date | torch |', '|---|---|---|---|']
         for f in bench:
             b = json.loads(f.read_text())
