@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_munit.ipynb #5af16c0b
 from __future__ import annotations
-import contextlib, time
+import contextlib, gzip, hashlib, io, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, atomic_savez, save_state, load_state
+from .config import Registry, config_dict, atomic_save, atomic_savez, atomic_write_json, save_state, load_state
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
@@ -22,8 +22,8 @@ from .metrics import to_tensor
 # %% auto #0
 __all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block',
            'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
-           'load_nuisance_model', 'train_munit', 'MunitRun', 'munit_paths', 'load_munit_grids', 'fixed_inputs',
-           'true_samples', 'nuisance_model']
+           'load_nuisance_model', 'save_generator', 'load_generator', 'train_munit', 'MunitRun', 'munit_paths',
+           'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -248,12 +248,33 @@ def load_nuisance_model(path: Path, cfg: MunitConfig, image_shape: tuple | None 
     "Load a saved T~; with `image_shape` (C, H, W) given, fail clearly if the data do not match it."
     state = load_state(path)
     if state is None: raise FileNotFoundError(f'no readable T~ weights at {path}')
+    return _from_state(state, cfg, image_shape, device)
+
+def _from_state(state: dict, cfg: MunitConfig, image_shape: tuple | None, device: str) -> MunitNuisance:
     shape = tuple(state['image_shape'])
     ga, gb = Generator(shape[0], cfg), Generator(shape[0], cfg)
     ga.content.load_state_dict(state['content']); gb.load_state_dict(state['gen_b'])
     m = MunitNuisance(ga, gb, shape).to(device)
     if image_shape is not None: m.check(image_shape)
     return m
+
+def save_generator(tilde: MunitNuisance, path: Path) -> str:
+    "Write T~ as a kept generator: its weights in float16, gzip-compressed, written atomically; returns the file's md5."
+    half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
+    st = tilde.state()
+    buf = io.BytesIO(); torch.save({'content': half(st['content']), 'gen_b': half(st['gen_b']), 'image_shape': list(st['image_shape'])}, buf)
+    data = gzip.compress(buf.getvalue(), compresslevel=9, mtime=0)
+    atomic_save(path, lambda p: p.write_bytes(data))
+    return hashlib.md5(data).hexdigest()
+
+def load_generator(path: Path, md5: str, cfg: MunitConfig, image_shape: tuple | None = None, device: str = 'cpu') -> MunitNuisance:
+    "A kept generator, once its file has the md5 its record names; read with weights_only=True, float32 in memory; with `image_shape`, data of another shape are refused."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f'no kept generator at {path}')
+    data = path.read_bytes()
+    if (got := hashlib.md5(data).hexdigest()) != md5:
+        raise ValueError(f'kept generator {path} has md5 {got} but its record names {md5}: the file is damaged or belongs to another run')
+    return _from_state(torch.load(io.BytesIO(gzip.decompress(data)), map_location='cpu', weights_only=True), cfg, image_shape, device)
 
 # %% ../nbs/10_munit.ipynb #34ddcba3
 def _to_pm1(x: np.ndarray) -> torch.Tensor: return to_tensor(x) * 2 - 1
@@ -339,9 +360,17 @@ class MunitRun(Run):
         inst = build_lt_instance(src.train, src.lt_sizes, self.nuisance, self.instance, self.seed)
         return inst.x, inst.y, inst.sizes, inst.order, inst.clean
     def usable_record(self, root: Path | None = None) -> dict | None:
-        "The record, when the weights of T~ are here too (committed records come without them: those count as done for listing, not for use)."
-        r = self.load_record(root)
-        return r if r and munit_paths(self, root)['pt'].exists() else None
+        "The record, when the weights of T~ are here too, trained or kept (committed records without them count as done for listing, not for use)."
+        r, paths = self.load_record(root), munit_paths(self, root)
+        return r if r and (paths['pt'].exists() or (r.get('kept_generator') and paths['kept'].exists())) else None
+    def keep(self, root: Path | None = None) -> dict:
+        "Store T~ beside the record as a kept generator (float16, compressed), its md5 and size in the record, so that a checkout without the trained weights can use it; returns the record."
+        paths, r = munit_paths(self, root), self.load_record(root)
+        if not (r and r['status'] == 'ok' and paths['pt'].exists()): raise FileNotFoundError(f'MUNIT run {self.key} has no trained weights to keep: run it first')
+        md5 = save_generator(load_nuisance_model(paths['pt'], self.munit), paths['kept'])
+        r = {**r, 'kept_generator': {'file': paths['kept'].name, 'md5': md5, 'bytes': paths['kept'].stat().st_size}}
+        atomic_write_json(paths['json'], r)
+        return r
     def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
         "Train (resuming from a checkpoint) and store the record, the sample grids and the weights of T~."
         return _train_run(self, munit_paths(self, root), device, root, progress)
@@ -349,7 +378,7 @@ class MunitRun(Run):
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     "A MUNIT run's files, beside its record (the run protocol's paths): record, sample grids, generator weights, training checkpoint."
     j = run.record_path(root)
-    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'ckpt': run.checkpoint_path(root)}
+    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'kept': j.with_suffix('.generator.pt.gz'), 'ckpt': run.checkpoint_path(root)}
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
@@ -400,7 +429,9 @@ def nuisance_model(run: MunitRun, *, device: str = 'cpu', root: Path | None = No
     "T~ of a MUNIT run, trained first if needed; a failed run raises instead of returning a model."
     r = run.run(device=device, root=root)
     if r['status'] != 'ok': raise RuntimeError(f'MUNIT run {run.key} failed: {r.get("error")}')
-    try: return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)
+    paths = munit_paths(run, root)
+    if not paths['pt'].exists() and (k := r.get('kept_generator')): return load_generator(paths['kept'], k['md5'], run.munit, image_shape, device)
+    try: return load_nuisance_model(paths['pt'], run.munit, image_shape, device)
     except FileNotFoundError:   # damaged weights were set aside: the run trains them again
         run.run(device=device, root=root)
         return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)

@@ -53,3 +53,14 @@ def test_generator_that_does_not_match_the_data(results):
         load_nuisance_model(munit_paths(run, results)['pt'], run.munit, image_shape=(3, 32, 32))
     with pytest.raises(Exception):   # a MUNIT configuration of another shape cannot load these weights
         load_nuisance_model(munit_paths(run, results)['pt'], MunitConfig(), image_shape=(1, 28, 28))
+
+def test_git_trains_on_a_kept_generator_without_training_munit(results):
+    "The smoke profile's generator, kept (float16, compressed, md5 in its record) and its trained weights removed, as in a fresh clone: a GIT run uses it and MUNIT is not trained again."
+    cfg = sec3_grid('smoke', 'fig3', ['bg'], ['ce-drs-git'], 1, epochs=1)[0]
+    cfg.munit_run.run(root=results)
+    kept = cfg.munit_run.keep(root=results)['kept_generator']
+    paths = munit_paths(cfg.munit_run, results)
+    paths['pt'].unlink()
+    s = run_grid([cfg], root=results, progress=False)
+    assert s['failed'] == 0 and cfg.load_record(results)['status'] == 'ok' and cfg.load_record(results)['git_stats']['augmented'] > 0
+    assert not paths['pt'].exists() and cfg.munit_run.load_record(results)['kept_generator'] == kept   # MUNIT was not trained again

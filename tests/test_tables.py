@@ -163,3 +163,18 @@ def test_gpu_runs_tool_packs_and_runs_on_cpu(tmp_path):
                                '--procs', '2', '--device', 'cpu', '--seed-first'], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and 'exit codes [0, 0]' in r.stdout, r.stderr[-2000:]
     assert len(list((tmp_path/'res'/'sec5').glob('*.json'))) == 4 and r.stdout.count("'computed': 1") == 4, r.stdout   # 2 rows x 2 seeds, each once
+
+def test_git_on_a_named_kept_generator(tmp_path):
+    "A GIT run may name another MUNIT run of its benchmark split as its generator; kept (float16, md5 in the record) and without trained weights, it is used as it is, and neither MUNIT is trained."
+    from dataclasses import replace
+    from invtransfer.recipes import sec5_config
+    from invtransfer.munit import munit_paths
+    base = sec5_config('smoke', 'digits-lt', 'ce', 'drs', 'git')
+    other = replace(base.munit_run, munit=replace(base.munit_run.munit, iterations=base.munit_run.munit.iterations + 10))   # trained longer, same split
+    other.run(root=tmp_path); other.keep(root=tmp_path); munit_paths(other, tmp_path)['pt'].unlink()
+    rec = replace(base, generator=other.key).run(root=tmp_path)
+    assert rec['status'] == 'ok', rec.get('error')
+    assert not munit_paths(other, tmp_path)['pt'].exists() and base.munit_run.load_record(tmp_path) is None
+    kept = munit_paths(other, tmp_path)['kept']; kept.write_bytes(kept.read_bytes()[:-1])
+    with pytest.raises(ValueError, match='the file is damaged or belongs to another run'):
+        replace(base, generator=other.key, seed=1).run(root=tmp_path)
