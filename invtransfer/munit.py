@@ -108,7 +108,7 @@ class AdaIN(nn.Module):
         return F.instance_norm(x.float(), eps=self.eps) * self.weight[..., None, None] + self.bias[..., None, None]
 
 class InstanceNorm(nn.InstanceNorm2d):
-    "Instance norm without parameters, its statistics in float32 under bfloat16 autocast ."
+    "Instance norm without parameters, its statistics in float32 under bfloat16 autocast."
     def forward(self, x): return super().forward(x.float())
 
 def conv_block(cin: int, cout: int, k: int, s: int, p: int, norm: str = 'none', act: str = 'relu') -> nn.Sequential:
