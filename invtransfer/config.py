@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'RESULTS_ENV', 'project_root', 'data_root', 'results_root', 'Registry', 'config_dict', 'config_hash',
-           'atomic_save', 'atomic_write_json', 'atomic_savez', 'CorruptCacheWarning', 'set_aside', 'read_json',
-           'save_state', 'load_state', 'claim_path', 'release_claim', 'try_claim', 'claimed_elsewhere', 'claim',
-           'computed_once']
+__all__ = ['DATA_ENV', 'RESULTS_ENV', 'OPTIONAL', 'project_root', 'data_root', 'results_root', 'Registry', 'config_dict',
+           'config_hash', 'atomic_save', 'atomic_write_json', 'atomic_savez', 'CorruptCacheWarning', 'set_aside',
+           'read_json', 'save_state', 'load_state', 'claim_path', 'release_claim', 'try_claim', 'claimed_elsewhere',
+           'claim', 'computed_once']
 
 # %% ../nbs/00_config.ipynb #e40410b7
 DATA_ENV, RESULTS_ENV = 'INVTRANSFER_DATA', 'INVTRANSFER_RESULTS'
@@ -57,9 +57,20 @@ class Registry(dict):
         return self[name]
 
 # %% ../nbs/00_config.ipynb #b3d25c55
+OPTIONAL = {'omit_if_none': True}   # field metadata: a nested config leaves this field out of its dict (and key) while it is None
+
+def _plain(obj):
+    "A dataclass as nested dicts, as `dataclasses.asdict` makes them, less the OPTIONAL fields that are None."
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(v) for f in dataclasses.fields(obj)
+                if not ((v := getattr(obj, f.name)) is None and f.metadata.get('omit_if_none'))}
+    if isinstance(obj, (list, tuple)): return [_plain(v) for v in obj]
+    if isinstance(obj, dict): return {k: _plain(v) for k, v in obj.items()}
+    return obj
+
 def config_dict(cfg) -> dict:
-    "A dataclass config as a plain dict (tuples become lists, as JSON would store them); top-level None fields are left out."
-    return json.loads(json.dumps({k: v for k, v in dataclasses.asdict(cfg).items() if v is not None}, sort_keys=True))
+    "A dataclass config as a plain dict (tuples become lists, as JSON would store them); top-level None fields, and nested OPTIONAL fields that are None, are left out."
+    return json.loads(json.dumps({k: v for k, v in _plain(cfg).items() if v is not None}, sort_keys=True))
 
 def config_hash(cfg, n: int = 16) -> str:
     "Hex digest identifying a configuration (dataclass or dict)."

@@ -5,7 +5,7 @@
 # %% ../nbs/10_munit.ipynb #5af16c0b
 from __future__ import annotations
 import contextlib, gzip, hashlib, io, time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 import invtransfer
-from .config import Registry, config_dict, atomic_save, atomic_savez, atomic_write_json, save_state, load_state
+from .config import Registry, OPTIONAL, config_dict, atomic_save, atomic_savez, atomic_write_json, save_state, load_state
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
@@ -349,6 +349,7 @@ class MunitRun(Run):
     seed: int = 0
     munit: MunitConfig = MunitConfig()
     version: str = invtransfer.__version__
+    speed: MunitSpeed | None = field(default=None, metadata=OPTIONAL)   # None: the reference path; keys of runs without a speed are unchanged
     def validate(self):
         SOURCES.get(self.source); NUISANCES.get(self.nuisance); self.munit.validate()
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
@@ -411,7 +412,7 @@ def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) ->
         x, y, sizes, order, clean = run.training_set()
         rows = _fixed_rows(y, order)
         tilde, log, grids = train_munit(x, y, run.munit, seed=int(rng_for(run.seed, 'munit', run.instance).integers(2**31)),
-                                        fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress)
+                                        fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress, speed=run.speed)
     except Exception as e:
         paths['pt'].unlink(missing_ok=True)
         write_failed(paths['json'], rec, e, t0); raise
