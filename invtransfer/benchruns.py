@@ -18,7 +18,7 @@ from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import Training, TrainConfig, train_classifier
 from .samplers import make_sampler
-from .munit import MunitConfig, MunitRun, load_generator, load_nuisance_model, nuisance_model
+from .munit import MunitConfig, MunitRun, nuisance_model, stored_generator
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy
 
@@ -185,10 +185,7 @@ def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
         raise ValueError(f'GIT generator {cfg.generator} was trained on another dataset ({trained_on[0]!r}, nuisance {trained_on[1]!r}, '
                          f'split {trained_on[2]}, seed {trained_on[3]}), not on benchmark {cfg.benchmark!r} with split {list(map(list, cfg.data))}')
     if rec['status'] != 'ok': raise RuntimeError(f'GIT generator {cfg.generator} failed: {rec.get("error")}')
-    m = MunitConfig(**rec['config']['munit'])
-    if not path.with_suffix('.pt').exists() and (k := rec.get('kept_generator')):   # a kept generator, as a fresh clone has it
-        return LearnedNuisance(load_generator(path.with_suffix('.generator.pt.gz'), k['md5'], m, device=device))
-    return LearnedNuisance(load_nuisance_model(path.with_suffix('.pt'), m, device=device))
+    return LearnedNuisance(stored_generator(path, rec, MunitConfig(**rec['config']['munit']), device=device))   # trained, or kept as a fresh clone has it
 
 def _bench_augment(cfg: Sec5Config, b, tc: TrainConfig, device: str, root) -> BenchAugment | None:
     git = None

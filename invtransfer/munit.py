@@ -20,10 +20,10 @@ from .transforms import NUISANCES
 from .metrics import to_tensor
 
 # %% auto #0
-__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block',
-           'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
-           'load_nuisance_model', 'save_generator', 'load_generator', 'train_munit', 'MunitRun', 'munit_paths',
-           'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
+__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm',
+           'conv_block', 'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
+           'load_nuisance_model', 'save_generator', 'load_generator', 'stored_generator', 'train_munit', 'MunitRun',
+           'munit_paths', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -276,6 +276,14 @@ def load_generator(path: Path, md5: str, cfg: MunitConfig, image_shape: tuple | 
         raise ValueError(f'kept generator {path} has md5 {got} but its record names {md5}: the file is damaged or belongs to another run')
     return _from_state(torch.load(io.BytesIO(gzip.decompress(data)), map_location='cpu', weights_only=True), cfg, image_shape, device)
 
+KEPT_SUFFIX = '.generator.pt.gz'   # a kept generator's file: beside its record, <key>.generator.pt.gz
+
+def stored_generator(record_path: Path, rec: dict, cfg: MunitConfig, image_shape: tuple | None = None, device: str = 'cpu') -> MunitNuisance:
+    "T~ stored beside a MUNIT run's record: its trained weights (`.pt`), else its kept generator (md5-checked against `rec`)."
+    pt = Path(record_path).with_suffix('.pt')
+    if not pt.exists() and (k := rec.get('kept_generator')): return load_generator(Path(record_path).with_suffix(KEPT_SUFFIX), k['md5'], cfg, image_shape, device)
+    return load_nuisance_model(pt, cfg, image_shape, device)
+
 # %% ../nbs/10_munit.ipynb #34ddcba3
 def _to_pm1(x: np.ndarray) -> torch.Tensor: return to_tensor(x) * 2 - 1
 
@@ -379,7 +387,7 @@ class MunitRun(Run):
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
     "A MUNIT run's files, beside its record (the run protocol's paths): record, sample grids, generator weights, training checkpoint."
     j = run.record_path(root)
-    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'kept': j.with_suffix('.generator.pt.gz'), 'ckpt': run.checkpoint_path(root)}
+    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'kept': j.with_suffix(KEPT_SUFFIX), 'ckpt': run.checkpoint_path(root)}
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
@@ -430,9 +438,7 @@ def nuisance_model(run: MunitRun, *, device: str = 'cpu', root: Path | None = No
     "T~ of a MUNIT run, trained first if needed; a failed run raises instead of returning a model."
     r = run.run(device=device, root=root)
     if r['status'] != 'ok': raise RuntimeError(f'MUNIT run {run.key} failed: {r.get("error")}')
-    paths = munit_paths(run, root)
-    if not paths['pt'].exists() and (k := r.get('kept_generator')): return load_generator(paths['kept'], k['md5'], run.munit, image_shape, device)
-    try: return load_nuisance_model(paths['pt'], run.munit, image_shape, device)
+    try: return stored_generator(munit_paths(run, root)['json'], r, run.munit, image_shape, device)
     except FileNotFoundError:   # damaged weights were set aside: the run trains them again
         run.run(device=device, root=root)
         return load_nuisance_model(munit_paths(run, root)['pt'], run.munit, image_shape, device)

@@ -16,6 +16,7 @@ our rates are measured, and the output says so.
 GIT (p = 0.5) for each MUNIT configuration, as ratios to the plain step, all in this process.
 """
 import argparse, json, os, platform, subprocess, sys, time
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,7 +156,7 @@ def main(argv=None) -> int:
     res = {'machine': where, 'device': a.device, 'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'commit': project_commit(),
            'command': 'python tools/bench_munit.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
            'rounds': a.rounds, 'seconds': a.seconds, 'official': a.official if have_official else None,
-           'speeds': {s: __import__('dataclasses').asdict(MUNIT_SPEEDS[s]) for s in a.speeds}, 'rows': rows}
+           'speeds': {s: asdict(MUNIT_SPEEDS[s]) for s in a.speeds}, 'rows': rows}
     path = Path(a.out)/f"munit-{'cuda' if a.device.startswith('cuda') else 'cpu'}-{res['date']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(res, indent=1) + '\n'); tmp.replace(path)
