@@ -5,12 +5,12 @@
 # %% ../nbs/15_benchruns.ipynb #1b19ffe4
 from __future__ import annotations
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 import invtransfer
-from .config import config_dict, atomic_write_json, results_root, read_json
+from .config import OPTIONAL, config_dict, atomic_write_json, results_root, read_json
 from .runs import Run, record_header, write_failed, write_ok
 from .data import BENCHMARKS, rng_for
 from .benchmarks import load_benchmark
@@ -18,7 +18,7 @@ from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
 from .train import Training, TrainConfig, train_classifier
 from .samplers import make_sampler
-from .munit import MunitConfig, MunitRun, nuisance_model, stored_generator
+from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy
 
@@ -93,6 +93,7 @@ class Sec5Config(Run, Training):
     munit: MunitConfig | None = None
     randaugment: tuple | None = None   # (number of operations, magnitude)
     generator: str | None = None       # key of the MUNIT run to use (default: the benchmark's own)
+    munit_speed: MunitSpeed | None = field(default=None, metadata=OPTIONAL)   # how the own MUNIT run trains (None: the reference path; existing keys unchanged)
     version: str = invtransfer.__version__
 
     def validate(self):
@@ -105,6 +106,7 @@ class Sec5Config(Run, Training):
             raise ValueError('RandAugment needs randaugment=(N, M), and only RandAugment takes it')
         if self.git is not None: self.git.validate()
         if self.munit is not None: self.munit.validate()
+        if self.munit_speed is not None and self.munit is None: raise ValueError('munit_speed needs a MUNIT (GIT) run')
         self.check_training()
         if self.ldam_s <= 0: raise ValueError(f'ldam_s must be positive, got {self.ldam_s}')
         if not 0 <= self.switch_epoch <= self.epochs: raise ValueError(f'switch_epoch must be in [0, epochs], got {self.switch_epoch}')
@@ -118,7 +120,7 @@ class Sec5Config(Run, Training):
     def check_data(self): bench(self.benchmark, self.data_seed, self.data)
     @property
     def munit_run(self) -> BenchMunitRun | None:
-        return BenchMunitRun(source=self.benchmark, seed=self.data_seed, munit=self.munit, data=self.data) if self.munit else None
+        return BenchMunitRun(source=self.benchmark, seed=self.data_seed, munit=self.munit, data=self.data, speed=self.munit_speed) if self.munit else None
 
     def train_config(self) -> TrainConfig:
         return TrainConfig.of(self, SCHEDULES.get(self.schedule).sampler, int(rng_for(self.seed, 'sec5-order', self.benchmark).integers(2**31)))

@@ -12,16 +12,17 @@ from .experiment import PROFILES, FIGURES, Sec3Config, sec3_grid, munit_grid
 from .munit import MUNIT_CONFIGS
 from .recipes import BENCH_PROFILES, cell_config, table_cells, sec5_config
 from .paper import COLUMNS
-from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid
+from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid, stronger_munit_grid
 from .benchruns import Sec5Config
 from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
+from .quality import quality_config
 
 # %% auto #0
 __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
            'status_summary', 'reproduce', 'provenance_frame', 'profile_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
-EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity')
+EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit')
 
 def targets(profile: str) -> list[str]:
     "Every target `profile` defines: its figures if it is a Section 3/4 profile, its tables and the extra targets if it is a Section 5/6 one."
@@ -59,8 +60,12 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
         return _munit_cell(cfgs) + _grouped(cfgs, lambda c: f'{c.nuisance} · {c.method}')
     if target == 'fidelity':
         return _grouped(fidelity_configs(profile), lambda c: f'judge trained on {JUDGE_LABEL[c.judge_sees]} · MUNIT {c.munit.munit.iterations:,} iterations')
+    if target == 'munit-quality':
+        q = quality_config(profile)
+        return [(f'MUNIT {q.munit.munit.iterations:,} iterations', '', [q.munit]), ('quality curve', '', [q])]
     if target in EXTRA_TARGETS:
-        grid = switch_epoch_grid(profile) if target == 'git-from-switch-epoch' else [c for t in LONGER_MUNIT_TABLES for c in longer_munit_grid(profile, table=t)]
+        grid = (switch_epoch_grid(profile) if target == 'git-from-switch-epoch' else stronger_munit_grid(profile) if target == 'stronger-munit'
+                else [c for t in LONGER_MUNIT_TABLES for c in longer_munit_grid(profile, table=t)])
         cfgs = [c for c in grid if isinstance(c, Sec5Config)]
         return _munit_cell(cfgs) + _grouped(cfgs, _variant_label)
     n, out, cfgs = BENCH_PROFILES.get(profile).seeds, [], []
@@ -73,7 +78,7 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
 def target_root(profile: str, target: str, results: Path | None = None) -> Path:
     "The folder a target's records live in: `results` if given, else the profile's (the fidelity records of a profile that shares another's MUNIT live with that profile)."
     if results is not None: return Path(results)
-    return fidelity_root(profile) if target == 'fidelity' else results_root()/profile
+    return fidelity_root(profile) if target in ('fidelity', 'munit-quality') else results_root()/profile
 
 # %% ../nbs/22_catalog.ipynb #eba44f6d
 def status_frame(profile: str, targets_: list[str] | None = None, results: Path | None = None) -> pd.DataFrame:
@@ -94,7 +99,8 @@ def status_summary(frame: pd.DataFrame) -> pd.DataFrame:
                          **{k: g[k].sum() for k in ('runs', 'ok', 'failed', 'missing')}}).reset_index()
 
 # %% ../nbs/22_catalog.ipynb #c733fa1d
-TARGET_FLAGS = {'git-from-switch-epoch': 'table3 --git-from-switch-epoch', 'longer-munit': 'table1 table3 --longer-munit', 'fidelity': 'table1 --rows ERM --fidelity'}
+TARGET_FLAGS = {'git-from-switch-epoch': 'table3 --git-from-switch-epoch', 'longer-munit': 'table1 table3 --longer-munit', 'fidelity': 'table1 --rows ERM --fidelity',
+                'munit-quality': 'table1 --rows ERM --munit-quality', 'stronger-munit': 'table1 table2 --stronger-munit'}
 
 def reproduce(profile: str, target: str) -> str:
     "The command that computes (or reads from the cache) what one target of `profile` needs."

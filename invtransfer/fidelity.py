@@ -25,9 +25,9 @@ from .reports import paired_runs, size_group
 
 # %% auto #0
 __all__ = ['FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES', 'JUDGE_LABEL', 'JudgeConfig', 'FidelityConfig',
-           'judge_pool', 'fidelity_paths', 'train_judge', 'class_name', 'top_confusions', 'fidelity_configs',
-           'fidelity_root', 'load_fidelity', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity', 'damaged_classes',
-           'damage_frame', 'damage_finding']
+           'judge_pool', 'fidelity_paths', 'train_judge', 'reconstruct', 'class_name', 'top_confusions',
+           'fidelity_configs', 'fidelity_root', 'load_fidelity', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity',
+           'damaged_classes', 'damage_frame', 'damage_finding']
 
 # %% ../nbs/19_fidelity.ipynb #0c5b8888
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = No
     return model.eval(), rec
 
 @torch.no_grad()
-def _reconstruct(tilde, x: torch.Tensor) -> torch.Tensor:
+def reconstruct(tilde, x: torch.Tensor) -> torch.Tensor:
     "MUNIT's reconstruction of x through T~'s generator: x's content decoded with x's own style (no style change)."
     z = x * 2 - 1
     return (tilde.gen_b.decode(tilde.content(z), tilde.gen_b.style(z)) + 1) / 2
@@ -151,7 +151,7 @@ def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch
             orig, recon, samples = [], [], []
             for i in range(0, len(b.train.y), batch):
                 x = to_tensor(b.train.x[i:i + batch]).to(device)
-                orig.append(guess(x)); recon.append(guess(_reconstruct(tilde, x)))
+                orig.append(guess(x)); recon.append(guess(reconstruct(tilde, x)))
                 samples.append(torch.stack([guess(tilde(x, g)) for _ in range(cfg.draws)], 1))
             y = torch.as_tensor(b.train.y)
             conf = np.zeros((b.num_classes, b.num_classes), np.int64)   # true class x the judge's label, over the T~ samples
@@ -163,7 +163,7 @@ def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch
             first = np.array([np.flatnonzero(b.train.y == c)[0] for c in rows])
             x = to_tensor(b.train.x[first]).to(device)
             shown = torch.stack([tilde(x, g) for _ in range(6)], 1)   # (rows, 6, C, H, W)
-            grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(_reconstruct(tilde, x)),
+            grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(reconstruct(tilde, x)),
                         samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
     except Exception as e:
         write_failed(paths['json'], rec, e, t0); raise

@@ -23,7 +23,8 @@ from .metrics import to_tensor
 __all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm',
            'conv_block', 'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
            'load_nuisance_model', 'save_generator', 'load_generator', 'stored_generator', 'train_munit', 'MunitRun',
-           'munit_paths', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
+           'munit_paths', 'snapshot_iterations', 'snapshot_generator', 'load_munit_grids', 'fixed_inputs',
+           'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -299,8 +300,8 @@ def _grid(tilde: MunitNuisance, fixed: torch.Tensor, n_styles: int, seed: int) -
 
 def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0, fixed: np.ndarray | None = None,
                 n_styles: int = 8, checkpoint: Path | None = None, device: str = 'cpu', progress: bool = True,
-                speed: MunitSpeed | None = None):
-    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids). `x`: uint8 images or an image source; `speed`: how each step runs (default: the reference)."
+                speed: MunitSpeed | None = None, snapshots: Path | None = None):
+    "Train MUNIT on one (long-tailed) dataset; returns (T~, loss log, snapshot grids). `x`: uint8 images or an image source; `speed`: how each step runs (default: the reference); `snapshots`: a folder where each snapshot's T~ is kept (`iter<k>.generator.pt.gz`)."
     cfg.validate(); speed = speed or MunitSpeed()
     files = not isinstance(x, np.ndarray)
     X = None if files else _to_pm1(x).to(device)
@@ -339,6 +340,7 @@ def train_munit(x: np.ndarray, y: np.ndarray, cfg: MunitConfig, *, seed: int = 0
         if done % cfg.snapshot_every == 0 or done == cfg.iterations:
             tilde = MunitNuisance(tr.gen_a, tr.gen_b, shape)
             if fixed_t is not None: grids.append({'iteration': done, 'samples': _grid(tilde, fixed_t, n_styles, seed)})
+            if snapshots: save_generator(tilde, Path(snapshots)/f'iter{done}{KEPT_SUFFIX}')
             tr.train().requires_grad_(True)
             if checkpoint and done < cfg.iterations:
                 st = {'iteration': done, 'model': tr.state_dict(), 'opt_g': tr.opt_g.state_dict(), 'opt_d': tr.opt_d.state_dict(),
@@ -385,9 +387,21 @@ class MunitRun(Run):
         return _train_run(self, munit_paths(self, root), device, root, progress)
 
 def munit_paths(run: MunitRun, root: Path | None = None) -> dict:
-    "A MUNIT run's files, beside its record (the run protocol's paths): record, sample grids, generator weights, training checkpoint."
+    "A MUNIT run's files, beside its record (the run protocol's paths): record, sample grids, generator weights, kept generator, training checkpoint, and the folder of its snapshots' generators (not committed)."
     j = run.record_path(root)
-    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'kept': j.with_suffix(KEPT_SUFFIX), 'ckpt': run.checkpoint_path(root)}
+    return {'json': j, 'npz': j.with_suffix('.npz'), 'pt': j.with_suffix('.pt'), 'kept': j.with_suffix(KEPT_SUFFIX), 'ckpt': run.checkpoint_path(root),
+            'snapshots': j.parent/'snapshots'/run.key}
+
+def snapshot_iterations(cfg: MunitConfig) -> list[int]:
+    "The iterations at which a MUNIT run keeps a snapshot: every `snapshot_every`, and the last."
+    return sorted({*range(cfg.snapshot_every, cfg.iterations + 1, cfg.snapshot_every), cfg.iterations})
+
+def snapshot_generator(run: MunitRun, iteration: int, root: Path | None = None, device: str = 'cpu') -> MunitNuisance:
+    "T~ as it was after `iteration` iterations of a finished run, md5-checked against the run's record; FileNotFoundError when this checkout does not have it."
+    rec = run.load_record(root)
+    kept = {s['iteration']: s for s in (rec or {}).get('snapshots', [])}
+    if iteration not in kept: raise FileNotFoundError(f'MUNIT run {run.key} kept no snapshot of iteration {iteration} (kept: {sorted(kept) or "none"})')
+    return load_generator(munit_paths(run, root)['snapshots']/f'iter{iteration}{KEPT_SUFFIX}', kept[iteration]['md5'], run.munit, device=device)
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."
@@ -420,7 +434,8 @@ def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) ->
         x, y, sizes, order, clean = run.training_set()
         rows = _fixed_rows(y, order)
         tilde, log, grids = train_munit(x, y, run.munit, seed=int(rng_for(run.seed, 'munit', run.instance).integers(2**31)),
-                                        fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress, speed=run.speed)
+                                        fixed=x[rows], checkpoint=paths['ckpt'], device=device, progress=progress, speed=run.speed,
+                                        snapshots=paths['snapshots'])
     except Exception as e:
         paths['pt'].unlink(missing_ok=True)
         write_failed(paths['json'], rec, e, t0); raise
@@ -429,7 +444,9 @@ def _train_run(run: MunitRun, paths: dict, device: str, root, progress: bool) ->
               **{f"iter{g['iteration']}": g['samples'] for g in grids}}
     atomic_savez(paths['npz'], arrays)
     wall = time.time() - t0   # this process only: a resumed run's earlier segments are not included
-    rec = write_ok(paths['json'], rec, t0, log=log, resumed_from=resumed, image_shape=list(tilde.image_shape),
+    snaps = [p for k in snapshot_iterations(run.munit) if (p := paths['snapshots']/f'iter{k}{KEPT_SUFFIX}').exists()]
+    snaps = [{'iteration': int(p.name[4:].split('.')[0]), 'md5': hashlib.md5(p.read_bytes()).hexdigest(), 'bytes': p.stat().st_size} for p in snaps]
+    rec = write_ok(paths['json'], rec, t0, log=log, resumed_from=resumed, image_shape=list(tilde.image_shape), snapshots=snaps,
                    iterations_per_s=round((run.munit.iterations - resumed) / max(wall, 1e-9), 3))
     paths['ckpt'].unlink(missing_ok=True)
     return rec

@@ -12,6 +12,8 @@ from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
+from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run
+from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
 from .variants import SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame, switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding
 
 # %% auto #0
@@ -32,6 +34,8 @@ def parse_args(argv=None):
     p.add_argument('--git-from-switch-epoch', action='store_true', help=f"also GIT from the switch epoch on, for {', '.join(SWITCH_EPOCH_ROWS)} (a test of one mechanism)")
     p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
     p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in LONGER_MUNIT_TABLES of table1 and/or table3")
+    p.add_argument('--stronger-munit', action='store_true', help="also Table 1's GIT rows and Table 2's all-classes rows with T~ from the profile's stronger MUNIT (quality.STRONGER_MUNIT)")
+    p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -48,6 +52,9 @@ def main(argv=None) -> int:
         longer_runs = [t for t in a.tables if t in LONGER_MUNIT_TABLES] if a.longer_munit else []
         if a.longer_munit and not longer_runs: raise ValueError(f'--longer-munit needs --tables {" and/or ".join(LONGER_MUNIT_TABLES)}')
         for t in longer_runs: cfgs.update({c.key: c for c in longer_munit_grid(a.profile, a.seeds, table=t)})
+        if a.stronger_munit:
+            if stronger_munit_run(a.profile) is None: raise ValueError(f'profile {a.profile!r} defines no stronger MUNIT (quality.STRONGER_MUNIT)')
+            cfgs.update({c.key: c for c in stronger_munit_grid(a.profile, a.seeds)})
         cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
         if not a.no_compute:
@@ -63,12 +70,17 @@ def main(argv=None) -> int:
     for t in longer_runs:
         f = longer_munit_frame(a.profile, root, a.seeds, table=t)
         print(f'\nGIT with a longer-trained MUNIT ({a.profile}, {t}):'); print(f.to_string(index=False) if len(f) else longer_munit_finding(f))
+    if a.stronger_munit:
+        f = stronger_munit_frame(a.profile, root, a.seeds)
+        print(f'\nGIT on the stronger T~ ({a.profile}, MUNIT run {stronger_munit_run(a.profile).key}):'); print(f.to_string(index=False) if len(f) else '')
+        print(stronger_munit_finding(f, stronger_munit_run(a.profile).munit.iterations))
     if a.no_compute:
         have = sum(c.done(root) for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
     else: print(f"\n{len(cfgs)} runs: {s['cached']} cached, {s['computed']} computed, {s['failed']} failed")
     for line in s['errors']: print('  failed', line, file=sys.stderr)
     if a.fidelity and _print_fidelity(a) != 0: return 1
+    if a.munit_quality and _print_quality(a) != 0: return 1
     return 1 if s['failed'] else 0
 
 def _print_fidelity(a) -> int:
@@ -81,6 +93,16 @@ def _print_fidelity(a) -> int:
     f = fidelity_frame(cfgs, root)
     print(f'\nDoes T~ keep the class? ({a.profile}, {root}):'); print(f.to_string(index=False) if len(f) else '')
     print(fidelity_finding(f, cfgs, root)); return 0
+
+def _print_quality(a) -> int:
+    cfg, root = quality_config(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
+    try:
+        if not a.no_compute: cfg.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root, progress=True)
+    except Exception as e:
+        print(f'quality curve failed: {type(e).__name__}: {e}', file=sys.stderr); return 1
+    if (rec := load_quality(cfg, root)) is None: print(f'\nNo quality curve of MUNIT run {cfg.munit.key} in {root}.'); return 0
+    print(f'\nT~ over its training ({a.profile}, MUNIT run {cfg.munit.key}):'); print(quality_frame(rec).to_string(index=False))
+    print(quality_finding(rec)); return 0
 
 # %% ../nbs/21_tables.ipynb #5856f859
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())

@@ -15,13 +15,15 @@ from .recipes import BENCH_PROFILES, sec5_config, cell_config
 from .paper import PAPER
 from .reports import cell_runs, column_heading, group_accuracies, welch, gain_frame
 from .fidelity import FIDELITY_LONGER, FIDELITY_SHARED
+from .quality import stronger_munit_run
 
 # %% auto #0
 __all__ = ['SWITCH_EPOCH_ROWS', 'LONGER_MUNIT_ROWS', 'LONGER_MUNIT_K_ROWS', 'LONGER_MUNIT_TABLES', 'VARIANTS', 'CUTOFF_BASES',
-           'git_from_switch_epoch', 'switch_epoch_grid', 'switch_epoch_frame', 'switch_epoch_finding', 'scale_frame',
-           'scale_finding', 'longer_iterations', 'longer_munit', 'with_cutoff', 'vary', 'longer_munit_grid',
-           'longer_munit_frame', 'longer_munit_finding', 'longer_munit_pairs', 'pairs_finding', 'cutoff_grid',
-           'cutoff_frame', 'cutoff_finding']
+           'STRONGER_ROWS', 'STRONGER_COLUMNS', 'git_from_switch_epoch', 'switch_epoch_grid', 'switch_epoch_frame',
+           'switch_epoch_finding', 'scale_frame', 'scale_finding', 'longer_iterations', 'longer_munit', 'with_cutoff',
+           'vary', 'longer_munit_grid', 'longer_munit_frame', 'longer_munit_finding', 'longer_munit_pairs',
+           'pairs_finding', 'cutoff_grid', 'cutoff_frame', 'cutoff_finding', 'with_munit', 'stronger_munit_grid',
+           'stronger_munit_frame', 'stronger_munit_finding']
 
 # %% ../nbs/20_variants.ipynb #010a3e79
 SWITCH_EPOCH_ROWS = ('LDAM None', 'LDAM DRW', 'LDAM DRS', 'LDAM RS', 'LDAM CB RS')   # LDAM where GIT hurt most in our GTSRB-LT Table 3, and where it helped
@@ -222,21 +224,21 @@ def cutoff_grid(profile: str, seeds: int | None = None) -> list:
     return list({c.key: c for c in g}.values())
 
 def cutoff_frame(profile: str, root: Path | None = None, seeds: int | None = None, iterations: int | None = None) -> pd.DataFrame:
-    "Table 2's question asked on each MUNIT: GIT with the cutoff K against GIT on all classes, per baseline, with a Welch 95 % interval and the paper's difference."
+    "Table 2's question asked on each MUNIT (the profile's, the longer-trained, the stronger): GIT with the cutoff K against GIT on all classes, per baseline, with a Welch 95 % interval and the paper's difference."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     ok = lambda cfgs: [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
-    it = _longer_iterations_for(profile, iterations)
+    it, strong = _longer_iterations_for(profile, iterations), stronger_munit_run(profile)
     out = []
     for base in CUTOFF_BASES:
         a0, k0 = ([cell_config('table2', f'{base} +GIT{x}', 'gtsrb-lt', profile, s) for s in range(n)] for x in (' (all classes)', ''))
         if isinstance(a0[0], str): continue
         pa, pk = PAPER['table2'].get((f'{base} +GIT (all classes)', 'gtsrb-lt')), PAPER['table2'].get((f'{base} +GIT', 'gtsrb-lt'))
-        for m in [None] + ([it] if it else []):
-            mk = (lambda c: c) if m is None else (lambda c, m=m: longer_munit(c, m))
+        makers = [(a0[0].munit.iterations, lambda c: c)] + ([(it, lambda c: longer_munit(c, it))] if it else []) + ([(strong.munit.iterations, lambda c: with_munit(c, strong))] if strong else [])
+        for m, mk in makers:
             a, k = ok(map(mk, a0)), ok(map(mk, k0))
             if not (a and k): continue
             d, lo, hi = welch(a, k)
-            out.append(dict(benchmark=a0[0].benchmark, baseline=base, munit=f'{m or a0[0].munit.iterations:,}', cutoff=f'K = {k0[0].git.K}', n=f'{len(a)} vs {len(k)}',
+            out.append(dict(benchmark=a0[0].benchmark, baseline=base, munit=f'{m:,}', cutoff=f'K = {k0[0].git.K}', n=f'{len(a)} vs {len(k)}',
                             all=round(np.mean(a), 2), with_cutoff=round(np.mean(k), 2), change=round(d, 2),
                             ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', excludes_0=bool(lo > 0 or hi < 0),
                             paper=round(pk[0] - pa[0], 2) if pa and pk else None))
@@ -253,3 +255,83 @@ def cutoff_finding(f: pd.DataFrame) -> str:
     m = f.groupby('munit', sort=False).change.mean()
     if len(m) > 1: lines.append(f'From the {m.index[0]}- to the {m.index[-1]}-iteration MUNIT, the cutoff\'s mean advantage moved from {m.iloc[0]:+.2f} to {m.iloc[-1]:+.2f} points (paper {f.paper.mean():+.2f}).')
     return column_heading('gtsrb-lt', f) + ': ' + ' '.join(lines)
+
+# %% ../nbs/20_variants.ipynb #b533569a
+STRONGER_ROWS = {'table1': LONGER_MUNIT_K_ROWS, 'table2': tuple(f'{b} +GIT (all classes)' for b in CUTOFF_BASES)}   # the GIT rows re-run on the stronger T~
+
+def with_munit(cfg: Sec5Config, run) -> Sec5Config:
+    "The same GIT run with T~ from the MUNIT run `run` (its configuration and speed), which must be trained on the run's benchmark split."
+    if cfg.munit is None: raise ValueError(f'{cfg.label} has no MUNIT to replace')
+    out = replace(cfg, munit=run.munit, munit_speed=run.speed).validate()
+    if out.munit_run != run: raise ValueError(f'MUNIT run {run.key} was not trained on the benchmark split of {cfg.label} ({cfg.benchmark}, split seed {cfg.data_seed})')
+    return out
+
+VARIANTS.register('munit', with_munit)
+
+def _stronger_cells(profile: str, n: int):
+    "(table, row, its baseline's Table 1 row, the row's GIT configurations for seeds 0..n-1) of each row in STRONGER_ROWS the profile runs."
+    for t, rows in STRONGER_ROWS.items():
+        for row in rows:
+            cs = [cell_config(t, row, 'gtsrb-lt', profile, s) for s in range(n)]
+            if not isinstance(cs[0], str): yield t, row, row.split(' +GIT')[0], cs
+
+def stronger_munit_grid(profile: str, seeds: int | None = None) -> list:
+    "The profile's stronger MUNIT run, then the GIT runs of STRONGER_ROWS on it ([] when the profile has none); their baselines and GIT runs on the profile's own T~ are the tables' own."
+    if (run := stronger_munit_run(profile)) is None: return []
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    return [run] + [with_munit(c, run) for _, _, _, cs in _stronger_cells(profile, n) for c in cs]
+
+STRONGER_COLUMNS = ['table', 'row', 'n', 'paper', 'without', 'git', 'stronger', 'stronger vs without', 'ci95 vs without', 'stronger vs git', 'ci95 vs git',
+                    'paper gain', 'gap git', 'gap stronger']
+
+def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
+    """Per re-run row: the paper's balanced accuracy, ours without GIT (the Table 1 baseline), with GIT on the profile's T~ and on the stronger T~ (means over runs);
+    the stronger T~'s change against no GIT and against the profile's T~ (Welch 95 % intervals); the paper's gain; the gap to the paper (paper - ours) with each T~."""
+    if (run := stronger_munit_run(profile)) is None: return pd.DataFrame(columns=STRONGER_COLUMNS)
+    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    ok = lambda cfgs: [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+    out = []
+    for t, row, base, cs in _stronger_cells(profile, n):
+        ref, own, strong = ok(cell_config('table1', base, 'gtsrb-lt', profile, s) for s in range(n)), ok(cs), ok(with_munit(c, run) for c in cs)
+        if not (ref and strong): continue
+        p, pb = PAPER[t].get((row, 'gtsrb-lt')), PAPER['table1'].get((base, 'gtsrb-lt'))
+        m = lambda v: round(float(np.mean(v)), 2) if v else None
+        rec = dict(table=t, row=row, n=f'{len(ref)} / {len(own)} / {len(strong)}', paper=p[0] if p else None, without=m(ref), git=m(own), stronger=m(strong))
+        for k, other in (('vs without', ref), ('vs git', own)):
+            if not other: continue
+            d, lo, hi = welch(other, strong)
+            rec[f'stronger {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
+        rec['paper gain'] = round(p[0] - pb[0], 2) if p and pb else None
+        rec['gap git'] = round(p[0] - rec['git'], 2) if p and own else None
+        rec['gap stronger'] = round(p[0] - rec['stronger'], 2) if p else None
+        out.append(rec)
+    return pd.DataFrame(out, columns=STRONGER_COLUMNS)
+
+def _verdict(d: float, ci: str) -> str:
+    "Whether a change below zero is a loss its interval confirms."
+    lo, hi = (float(v) for v in ci.strip('[]').split(', ')) if ci not in ('—', None) else (np.nan, np.nan)
+    if d >= 0: return 'no longer loses to'
+    return 'still loses to' if hi < 0 else 'is lower on average than, though its interval includes 0,'
+
+def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None) -> str:
+    "Row by row, then the two questions: does LDAM+DRS+GIT still lose to LDAM+DRS on the stronger T~, and did the gap to the paper narrow."
+    if not len(f): return 'No row has its baseline and a GIT run on the stronger T~ on this profile.'
+    name = f'the {iterations:,}-iteration T~' if iterations else 'the stronger T~'
+    lines = []
+    for r in f.to_dict('records'):
+        t = f'Table {r["table"][-1]}, {r["row"]} (runs {r["n"]}): {r["without"]:.2f} without GIT'
+        if pd.notna(r['git']): t += f', {r["git"]:.2f} with GIT on the profile\'s T~'
+        t += f', {r["stronger"]:.2f} on {name}' + (f' (paper {r["paper"]:.2f})' if pd.notna(r['paper']) else '')
+        t += f'; change against no GIT {r["stronger vs without"]:+.2f} {r["ci95 vs without"]}'
+        if pd.notna(r['stronger vs git']): t += f', against GIT on the profile\'s T~ {r["stronger vs git"]:+.2f} {r["ci95 vs git"]}'
+        lines.append(t + '.')
+    if len(l := f[(f.table == 'table1') & (f.row == 'LDAM+DRS +GIT')]):
+        r = l.iloc[0]
+        lines.append(f'On {name}, LDAM+DRS+GIT {_verdict(r["stronger vs without"], r["ci95 vs without"])} LDAM+DRS ({r["stronger vs without"]:+.2f} points, 95 % interval {r["ci95 vs without"]}).')
+    g = f[f['gap git'].notna() & f['gap stronger'].notna()]
+    if len(g):
+        closer = g['gap stronger'].abs() < g['gap git'].abs()
+        lines.append(f'The gap to the paper (paper minus ours) narrowed in {int(closer.sum())} of {len(g)} rows: mean {g["gap git"].mean():+.2f} points with the profile\'s T~, '
+                     f'{g["gap stronger"].mean():+.2f} with {name}.')
+    return ' '.join(lines)
+

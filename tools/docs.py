@@ -21,8 +21,10 @@ START, END = '<!-- headline: written by tools/docs.py from the committed records
 
 LAYOUT = """One JSON record per run, named by the hash of its full configuration (library version included), in a folder per kind:
 `sec3/` classifier runs of Sections 3–4, `sec5/` benchmark runs of Sections 5–6, `munit/` MUNIT runs (with an `.npz`
-of sample grids; the network weights, 13–60 MB, are not committed and are retrained on demand), `fidelity/` the
-measurements of whether T~ keeps the class (the judges' weights are not committed). A record holds its configuration,
+of sample grids; the network weights, 13–60 MB, are not committed and are retrained on demand, except a run's *kept
+generator* `<key>.generator.pt.gz`, T~ in float16 and compressed with its md5 in the record, which GIT uses without
+training MUNIT; the generators of a run's snapshots stay local), `fidelity/` the measurements of whether T~ keeps the
+class (the judges' weights are not committed), `quality/` a MUNIT run's T~ measured at each snapshot. A record holds its configuration,
 its status, its per-class results, its training history, the machine, the torch and invtransfer versions, when it
 started and finished, and its wall time. The pages read these files; `invtransfer status --profile P` lists what each
 figure, table and cell holds. `results/smoke/` is scratch and ignored.
