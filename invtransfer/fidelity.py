@@ -25,7 +25,7 @@ from .reports import paired_runs, size_group
 
 # %% auto #0
 __all__ = ['FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES', 'JUDGE_LABEL', 'JudgeConfig', 'FidelityConfig',
-           'judge_pool', 'fidelity_paths', 'train_judge', 'reconstruct', 'class_name', 'top_confusions',
+           'judge_pool', 'fidelity_paths', 'train_judge', 'reconstruct', 'to_u8', 'class_name', 'top_confusions',
            'fidelity_configs', 'fidelity_root', 'load_fidelity', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity',
            'damaged_classes', 'damage_frame', 'damage_finding']
 
@@ -102,7 +102,7 @@ def _tilde(cfg: FidelityConfig, device: str, root):
 def _samples_u8(tilde, x: np.ndarray, seed: int, tag: str, key: str, device: str, batch: int = 256) -> np.ndarray:
     "One T~ sample of each uint8 image, as uint8 images (seeded by `seed`, `tag` and `key`)."
     g = torch.Generator().manual_seed(int(rng_for(seed, tag, key).integers(2**63)))
-    return np.concatenate([_u8(tilde(to_tensor(x[i:i + batch]).to(device), g)) for i in range(0, len(x), batch)])
+    return np.concatenate([to_u8(tilde(to_tensor(x[i:i + batch]).to(device), g)) for i in range(0, len(x), batch)])
 
 def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = None) -> tuple[torch.nn.Module, dict]:
     "The judge of `cfg` and its record (pool size, per-class test accuracy): loaded if saved, else trained (resuming) and saved."
@@ -134,7 +134,7 @@ def reconstruct(tilde, x: torch.Tensor) -> torch.Tensor:
     z = x * 2 - 1
     return (tilde.gen_b.decode(tilde.content(z), tilde.gen_b.style(z)) + 1) / 2
 
-def _u8(x: torch.Tensor) -> np.ndarray:
+def to_u8(x: torch.Tensor) -> np.ndarray:
     "float (N, C, H, W) in [0, 1] -> uint8 (N, H, W, C), or (N, H, W) for one channel."
     a = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     return a[..., 0] if a.shape[-1] == 1 else a
@@ -163,8 +163,8 @@ def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch
             first = np.array([np.flatnonzero(b.train.y == c)[0] for c in rows])
             x = to_tensor(b.train.x[first]).to(device)
             shown = torch.stack([tilde(x, g) for _ in range(6)], 1)   # (rows, 6, C, H, W)
-            grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=_u8(reconstruct(tilde, x)),
-                        samples=np.stack([_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
+            grid = dict(inputs=b.train.x[first], classes=rows, sizes=b.counts[rows], recon=to_u8(reconstruct(tilde, x)),
+                        samples=np.stack([to_u8(s) for s in shown]), sample_guess=np.stack([guess(s).numpy() for s in shown]))
     except Exception as e:
         write_failed(paths['json'], rec, e, t0); raise
     atomic_savez(paths['npz'], grid)

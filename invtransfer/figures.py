@@ -133,9 +133,10 @@ def plot_nuisance_samples(grids: dict, title: str = '', snapshot: str | None = N
     fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0.12)
     return fig
 
-def sample_diversity(samples: np.ndarray) -> float:
-    "Mean over pixels and inputs of the standard deviation across samples (0-255 scale): how much T~ varies an image."
-    return float(samples.astype(float).std(axis=1).mean())
+def sample_diversity(samples: np.ndarray, per_input: bool = False) -> float | np.ndarray:
+    "Mean over pixels and inputs of the standard deviation across samples (0-255 scale): how much T~ varies an image; `per_input`: one value per input (axis 0)."
+    sd = samples.astype(float).std(axis=1)
+    return sd.reshape(len(sd), -1).mean(1) if per_input else float(sd.mean())
 
 # %% ../nbs/09_figures.ipynb #b9e5d002
 def plot_benchmark_sheet(sheet: dict, title: str = ''):

@@ -16,7 +16,8 @@ from .data import rng_for
 from .metrics import to_tensor
 from .munit import MUNIT_SPEEDS, snapshot_iterations, snapshot_generator
 from .benchruns import BenchMunitRun, bench
-from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, fidelity_configs
+from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, to_u8, fidelity_configs
+from .figures import sample_diversity
 
 # %% auto #0
 __all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'QualityCurve', 'measure_generator', 'stronger_munit_run',
@@ -43,23 +44,20 @@ class QualityCurve(Run):
 @torch.no_grad()
 def measure_generator(tilde, judge, x: np.ndarray, y: np.ndarray, g: torch.Generator, device: str = 'cpu', batch: int = 256) -> dict:
     """Per image of `x` (uint8) with labels `y`: whether the judge labels each of two T~ samples and the reconstruction as `y`,
-    the reconstruction's mean absolute pixel error and the mean absolute pixel difference between the two samples (pixels in [0, 1])."""
-    out = {k: [] for k in ('sample', 'reconstruction', 'recon_l1', 'diversity')}
+    the reconstruction's mean absolute error and the diversity of the two samples (`figures.sample_diversity`), both in grey levels (0-255)."""
+    out = {k: [] for k in ('sample', 'reconstruction', 'recon_error', 'diversity')}
     for i in range(0, len(y), batch):
         xb, yb = to_tensor(x[i:i + batch]).to(device), torch.as_tensor(y[i:i + batch]).to(device)
         s1, s2, r = tilde(xb, g), tilde(xb, g), reconstruct(tilde, xb).clamp(0, 1)
         hit = lambda im: (judge(im).argmax(1) == yb).float()
         out['sample'].append((hit(s1) + hit(s2)) / 2); out['reconstruction'].append(hit(r))
-        out['recon_l1'].append((r - xb).abs().mean((1, 2, 3))); out['diversity'].append((s1 - s2).abs().mean((1, 2, 3)))
+        out['recon_error'].append(255 * (r - xb).abs().mean((1, 2, 3)))
+        out['diversity'].append(torch.as_tensor(sample_diversity(np.stack([to_u8(s1), to_u8(s2)], 1), per_input=True)))
     return {k: torch.cat(v).cpu().numpy().astype(np.float64) for k, v in out.items()}
 
-def _real_pair_l1(x: np.ndarray, y: np.ndarray, classes, rng) -> float:
-    "How far two real images of one class differ: each image against the next in a random cycle through its class, mean absolute pixel difference, class mean."
-    out = []
-    for c in classes:
-        idx = rng.permutation(np.flatnonzero(y == c))
-        out.append(float(np.abs(x[idx].astype(np.float64) - x[np.roll(idx, 1)].astype(np.float64)).mean() / 255))
-    return float(np.mean(out))
+def _real_pair_diversity(x: np.ndarray, y: np.ndarray, classes, rng) -> float:
+    "How different two real images of one class are, by the measure of T~'s diversity: each image paired with the next in a random cycle through its class, class mean."
+    return float(np.mean([sample_diversity(np.stack([x[idx], x[np.roll(idx, 1)]], 1)) for c in classes if len(idx := rng.permutation(np.flatnonzero(y == c))) > 1]))
 
 def _class_means(v: np.ndarray, y: np.ndarray, classes) -> list[float]: return [float(v[y == c].mean()) for c in classes]
 
@@ -74,7 +72,7 @@ def _measure_curve(cfg: QualityCurve, device: str, root) -> dict:
         classes = [c for c in range(b.num_classes) if b.counts[c]]
         with torch.no_grad():
             real = np.concatenate([(judge(to_tensor(x[i:i + 256]).to(device)).argmax(1).cpu() == torch.as_tensor(y[i:i + 256])).numpy() for i in range(0, len(y), 256)])
-        pair = _real_pair_l1(x, y, [c for c in classes if b.counts[c] > 1], rng_for(cfg.judge.seed, 'quality-real-pairs', cfg.munit.key))
+        pair = _real_pair_diversity(x, y, classes, rng_for(cfg.judge.seed, 'quality-real-pairs', cfg.munit.key))
         points = []
         for k in snapshot_iterations(cfg.munit.munit):
             tilde = snapshot_generator(cfg.munit, k, root, device)
@@ -85,7 +83,7 @@ def _measure_curve(cfg: QualityCurve, device: str, root) -> dict:
     except Exception as e:
         write_failed(path, rec, e, t0); raise
     return write_ok(path, rec, t0, judge=jrec, classes=classes, sizes=[int(b.counts[c]) for c in classes],
-                    real=float(np.mean(_class_means(real.astype(np.float64), y, classes))), real_pair_l1=pair,
+                    real=float(np.mean(_class_means(real.astype(np.float64), y, classes))), real_pair_diversity=pair,
                     munit_wall_s=mrec.get('wall_s'), munit_iterations_per_s=mrec.get('iterations_per_s'), points=points)
 
 # %% ../nbs/27_quality.ipynb #85b7092c
@@ -113,7 +111,7 @@ def quality_frame(rec: dict) -> pd.DataFrame:
     f = pd.DataFrame(rec['points'])
     out = pd.DataFrame({'iteration': f.iteration, 'T~ sample': (100 * f['sample']).round(1), 'T~ sample (images)': (100 * f.sample_images).round(1),
                         'reconstruction': (100 * f.reconstruction).round(1), 'real images': round(100 * rec['real'], 1),
-                        'recon L1': f.recon_l1.round(4), 'diversity': f.diversity.round(4)})
+                        'recon error': f.recon_error.round(2), 'diversity': f.diversity.round(2)})
     out['diversity / first'] = (f.diversity / f.diversity.iloc[0]).round(3)
     return out
 
@@ -131,9 +129,9 @@ def quality_finding(rec: dict, target: float = QUALITY_TARGET, floor: float = DI
     return (f'From {int(a.iteration):,} to {int(z.iteration):,} MUNIT iterations, the judge labels {a["T~ sample"]:.1f} → {z["T~ sample"]:.1f} % of T~ samples as their image\'s class '
             f'(class mean; over images {a["T~ sample (images)"]:.1f} → {z["T~ sample (images)"]:.1f} %) and {a.reconstruction:.1f} → {z.reconstruction:.1f} % of the reconstructions; '
             f'its ceiling, the real training images, is {z["real images"]:.1f} %. T~ {reach}. '
-            f'The reconstruction error went {a["recon L1"]:.4f} → {z["recon L1"]:.4f} (mean absolute pixel error, pixels in [0, 1]). '
-            f'Diversity, the mean absolute pixel difference between two samples of one image, went {a.diversity:.4f} → {z.diversity:.4f} and {div}; '
-            f'for scale, two real training images of one class differ by {rec["real_pair_l1"]:.4f}.')
+            f'The reconstruction error went {a["recon error"]:.2f} → {z["recon error"]:.2f} grey levels (mean absolute error, 0-255). '
+            f'Diversity, the standard deviation of a pixel across two samples of one image (grey levels, as the Figure 4 grids are measured), went {a.diversity:.2f} → {z.diversity:.2f} and {div}; '
+            f'for scale, two real training images of one class give {rec["real_pair_diversity"]:.2f}.')
 
 def plot_quality(rec: dict, target: float = QUALITY_TARGET, floor: float = DIVERSITY_FLOOR):
     "Left: the judge's accuracy on T~ samples and reconstructions over MUNIT iterations, with the real images' (ceiling) and the target; right: reconstruction error and diversity, with the collapse floor."
@@ -143,11 +141,11 @@ def plot_quality(rec: dict, target: float = QUALITY_TARGET, floor: float = DIVER
     a.plot(f.iteration, f['T~ sample'], 'o-', label='T~ samples'); a.plot(f.iteration, f.reconstruction, 's--', label='reconstructions')
     a.axhline(100 * rec['real'], color='k', lw=1, label='real images (ceiling)'); a.axhline(100 * target, color='tab:red', ls=':', lw=1, label=f'target {100 * target:.0f} %')
     a.set(xlabel='MUNIT iteration', ylabel="judge's accuracy (%, class mean)", ylim=(0, 100)); a.legend(fontsize=7)
-    b.plot(f.iteration, f['recon L1'], 's--', color='tab:orange', label='reconstruction error')
+    b.plot(f.iteration, f['recon error'], 's--', color='tab:orange', label='reconstruction error')
     b.plot(f.iteration, f.diversity, 'o-', color='tab:green', label='diversity (two samples of one image)')
     b.axhline(floor * f.diversity.iloc[0], color='tab:green', ls=':', lw=1, label=f'collapse floor ({floor:g} × first)')
-    b.axhline(rec['real_pair_l1'], color='k', lw=1, label='two real images of one class')
-    b.set(xlabel='MUNIT iteration', ylabel='mean absolute pixel difference', ylim=(0, None)); b.legend(fontsize=7)
+    b.axhline(rec['real_pair_diversity'], color='k', lw=1, label='two real images of one class')
+    b.set(xlabel='MUNIT iteration', ylabel='grey levels (0-255)', ylim=(0, None)); b.legend(fontsize=7)
     m = rec['config']['munit']['munit']
     fig.suptitle(f'T~ over training: MUNIT width {m["dim"]}, batch {m["batch_size"]}, {m["iterations"]:,} iterations; one run, judged on {sum(rec["sizes"]):,} training images', fontsize=9)
     fig.tight_layout()
