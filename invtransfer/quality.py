@@ -87,15 +87,15 @@ def _measure_curve(cfg: QualityCurve, device: str, root) -> dict:
                     munit_wall_s=mrec.get('wall_s'), munit_iterations_per_s=mrec.get('iterations_per_s'), points=points)
 
 # %% ../nbs/27_quality.ipynb #85b7092c
-STRONGER_MUNIT = {'gtsrb': (dict(iterations=12_000, snapshot_every=1_500), 'cpu')}   # profile -> (MUNIT settings, speed) of its stronger T~
+STRONGER_MUNIT = {'gtsrb': (dict(iterations=9_000, snapshot_every=1_500, step_size=3_000), None)}   # profile -> (MUNIT settings, speed or None: the reference) of its stronger T~
 
 def stronger_munit_run(profile: str) -> BenchMunitRun | None:
-    "The profile's stronger MUNIT run: its GIT runs' MUNIT trained longer with a fast speed (None when the profile defines none)."
+    "The profile's stronger MUNIT run: its GIT runs' MUNIT trained longer, its learning rate halved every `step_size` iterations (None when the profile defines none)."
     profile = FIDELITY_SHARED.get(profile, profile)
     if profile not in STRONGER_MUNIT: return None
     settings, speed = STRONGER_MUNIT[profile]
     m = fidelity_configs(profile)[0].munit
-    return replace(m, munit=replace(m.munit, **settings), speed=MUNIT_SPEEDS.get(speed)).validate()
+    return replace(m, munit=replace(m.munit, **settings), speed=MUNIT_SPEEDS.get(speed) if speed else None).validate()
 
 def quality_config(profile: str) -> QualityCurve:
     "The quality curve a profile shows: of its stronger MUNIT run where it has one, else of the MUNIT run its GIT cells use; judged by its fidelity judge."
