@@ -61,6 +61,46 @@ def test_fidelity_cli_reads_committed_measurements():
     assert re.search(r'real images\s+1500\s+all classes\s+43\s+3260\s+91\.1\s+55\.3\s+34\.2', r.stdout), r.stdout   # the judge: originals, reconstructions, T~ samples
     assert r.stdout.count('all images') == 4, r.stdout                   # the 1,500- and 4,500-iteration MUNITs, each by both judges
 
+def test_quality_cli_reads_committed_curve():
+    "T~ over its training: the committed quality curve of the gtsrb profile's stronger MUNIT, printed without computing, one row per kept snapshot."
+    from invtransfer.fidelity import fidelity_root
+    from invtransfer.quality import quality_config, load_quality, quality_frame
+    rec = load_quality(quality_config('gtsrb'), fidelity_root('gtsrb'))
+    assert rec is not None and rec['config']['munit']['munit']['iterations'] == 9_000 and 'speed' not in rec['config']['munit']
+    f = quality_frame(rec)
+    assert f.iteration.tolist() == list(range(1500, 9001, 1500)) and (f['real images'] == 91.1).all(), f   # the fidelity judge on the real training images
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--munit-quality', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert f.to_string(index=False) in r.stdout, r.stdout
+
+def test_stronger_generator_is_kept_and_loads():
+    "The stronger T~ is committed as a kept generator within the size budget, its md5 in the record; it loads (weights_only) without the trained weights, and refuses a wrong md5 and other image sizes."
+    import torch
+    from invtransfer.config import results_root
+    from invtransfer.munit import munit_paths, load_generator
+    from invtransfer.quality import stronger_munit_run
+    run, root = stronger_munit_run('gtsrb'), results_root()/'gtsrb'
+    rec, paths = run.load_record(root), munit_paths(run, root)
+    k = rec['kept_generator']
+    assert rec['status'] == 'ok' and k['bytes'] == paths['kept'].stat().st_size <= 25 * 2**20, k
+    T = load_generator(paths['kept'], k['md5'], run.munit, image_shape=(3, 32, 32))
+    x = torch.rand(4, 3, 32, 32); out = T(x, torch.Generator().manual_seed(0))
+    assert out.shape == x.shape and 0 <= out.min() and out.max() <= 1
+    with pytest.raises(ValueError, match='trained on 3x32x32'): load_generator(paths['kept'], k['md5'], run.munit, image_shape=(1, 28, 28))
+    with pytest.raises(ValueError, match='has md5'): load_generator(paths['kept'], '0' * 32, run.munit)
+
+def test_stronger_munit_cli_reads_committed_runs():
+    "GIT on the stronger T~, read back without computing: the library's frame of the committed runs (every change the difference of its means), or the finding that says none is there."
+    from invtransfer.config import results_root
+    from invtransfer.quality import stronger_munit_run
+    from invtransfer.variants import stronger_munit_frame, stronger_munit_finding
+    f = stronger_munit_frame('gtsrb', results_root()/'gtsrb')
+    assert ((f['stronger vs without'] - (f['stronger'] - f['without'])).abs() < 0.015).all(), f
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--stronger-munit', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert f'MUNIT run {stronger_munit_run("gtsrb").key}' in r.stdout and stronger_munit_finding(f, 9_000) in r.stdout, r.stdout
+    assert (f.to_string(index=False) in r.stdout) if len(f) else 'No row has its baseline and a GIT run on the stronger T~' in r.stdout
+
 def _outputs(path):
     nb = nbformat.read(path, as_version=4)
     outs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
@@ -95,6 +135,10 @@ def test_gtsrb_numbers():
     ff = Fi.fidelity_frame(Fi.fidelity_configs('gtsrb'), Fi.fidelity_root('gtsrb'))
     real = ff[(ff['judge trained on'] == 'real images') & (ff['group'] == 'all classes')].set_index('MUNIT iterations')
     assert real.loc[1500, 'original'] == 91.1 and real.loc[1500, 'T~ sample'] == 34.2 and real.loc[4500, 'T~ sample'] == 52.9
+    from invtransfer.quality import quality_config, load_quality, quality_frame   # the stronger MUNIT over its training
+    q = quality_frame(load_quality(quality_config('gtsrb'), Fi.fidelity_root('gtsrb'))).set_index('iteration')
+    assert q.loc[1500, 'T~ sample'] == 41.0 and q.loc[9000, 'T~ sample'] == 49.2 and q.loc[9000, 'reconstruction'] == 78.6 and q['T~ sample'].max() == 50.6
+    assert q['diversity / first'].min() == 0.917
     sf = V.switch_epoch_frame('gtsrb', root)                                          # GIT from the switch epoch on
     assert list(sf['baseline']) == list(V.SWITCH_EPOCH_ROWS) and (sf['n'] == '3 / 3 / 3').all() and (sf['start'] == 'epoch 24 of 30').all()
     p = V.longer_munit_pairs('gtsrb', root)                                           # the longer-trained MUNIT, paired by seed
