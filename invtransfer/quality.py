@@ -24,7 +24,7 @@ __all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'QualityCurve'
            'quality_config', 'load_quality', 'quality_frame', 'quality_finding', 'plot_quality']
 
 # %% ../nbs/27_quality.ipynb #01f19e48
-QUALITY_TARGET = 0.75    # the class-keeping the issue asks of T~: the judge labels 75 % of T~ samples as their image's class (class mean)
+QUALITY_TARGET = 0.75    # the class-keeping asked of T~: the judge labels 75 % of T~ samples as their image's class (class mean)
 DIVERSITY_FLOOR = 0.5    # diversity has collapsed when it falls below half its value at the run's first snapshot
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from .recipes import BENCH_PROFILES, cell_config, table_cells
 from .paper import PAPER
 
 # %% auto #0
-__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'cell_runs', 'table_frame', 'show_table', 'welch', 'paired_runs', 'gain_frame',
-           'column_heading', 'finding', 'resampling_finding', 'size_group', 'group_accuracies', 'size_group_frame',
-           'size_group_finding', 'table_provenance', 'per_class_frame', 'plot_per_class']
+__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'cell_runs', 'table_frame', 'show_table', 'welch', 'ci_text', 'ok_accuracies',
+           'paired_runs', 'gain_frame', 'column_heading', 'finding', 'resampling_finding', 'size_group',
+           'group_accuracies', 'size_group_frame', 'size_group_finding', 'table_provenance', 'per_class_frame',
+           'plot_per_class']
 
 # %% ../nbs/18_reports.ipynb #65f73766
 def cell_runs(table, row, col, profile, n, root) -> tuple[list[dict], Sec5Config | str]:
@@ -73,6 +74,14 @@ def welch(a, b, level: float = 0.95) -> tuple[float, float, float]:
     h = float(stats.t.ppf(0.5 + level / 2, df) * se)
     return d, d - h, d + h
 
+def ci_text(lo: float, hi: float) -> str:
+    "An interval as the tables print it; '—' where it could not be computed (NaN bounds)."
+    return '—' if np.isnan(lo) else f'[{lo:.2f}, {hi:.2f}]'
+
+def ok_accuracies(cfgs, root: Path | None = None) -> list:
+    "Balanced accuracy (%) of each configuration whose record is present and succeeded; missing and failed runs are left out."
+    return [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+
 def _pairs(table: str):
     "(row, column, baseline row, baseline column) for every augmented cell that has a baseline."
     for row, col in table_cells(table):
@@ -96,7 +105,7 @@ def gain_frame(table: str, profile: str, root: Path | None = None, seeds: int | 
         if ours and ref:
             d, lo, hi = welch([100 * r['balanced_acc'] for r in ref], [100 * r['balanced_acc'] for r in ours])
             verdict = 'helped' if lo > 0 else 'hurt' if hi < 0 else 'no clear difference' if not np.isnan(lo) else 'too few runs to say'
-            rec.update(our_gain=round(d, 2), ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', verdict=verdict)
+            rec.update(our_gain=round(d, 2), ci95=ci_text(lo, hi), verdict=verdict)
         else: rec.update(our_gain=None, ci95='—', verdict='not run')
         out.append(rec)
     return pd.DataFrame(out, columns=['column', 'benchmark', 'baseline', 'variant', 'paper_gain', 'n', 'our_gain', 'ci95', 'verdict'])

@@ -13,7 +13,7 @@ from .config import Registry, results_root
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, sec5_config, cell_config
 from .paper import PAPER
-from .reports import cell_runs, column_heading, group_accuracies, welch, gain_frame
+from .reports import cell_runs, column_heading, group_accuracies, welch, ci_text, ok_accuracies, gain_frame
 from .fidelity import FIDELITY_LONGER, FIDELITY_SHARED
 from .quality import stronger_munit_run
 
@@ -70,7 +70,7 @@ def _variant_frame(profile, root, seeds, rows, make, name, extra, classes=(), ta
         for k, other in (('vs without', ref), ('vs git', early)):
             if not other: continue
             d, lo, hi = welch(acc(other), acc(var))
-            rec[f'{name} {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
+            rec[f'{name} {k}'] = round(d, 2); rec[f'ci95 {k}'] = ci_text(lo, hi)
         for k, rs in (('without', ref), ('git', early), (name, var)):
             if rs and 'few' in (g := group_accuracies(rs)[0]): rec[f'few {k}'] = round(g['few'], 1)
             if rs and len(classes): rec[f'damaged {k}'] = round(100 * np.mean([c['test_acc'] for r in rs for c in r['classes'] if c['class'] in keep]), 1)
@@ -226,7 +226,7 @@ def cutoff_grid(profile: str, seeds: int | None = None) -> list:
 def cutoff_frame(profile: str, root: Path | None = None, seeds: int | None = None, iterations: int | None = None) -> pd.DataFrame:
     "Table 2's question asked on each MUNIT (the profile's, the longer-trained, the stronger): GIT with the cutoff K against GIT on all classes, per baseline, with a Welch 95 % interval and the paper's difference."
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    ok = lambda cfgs: [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+    ok = lambda cfgs: ok_accuracies(cfgs, root)
     it, strong = _longer_iterations_for(profile, iterations), stronger_munit_run(profile)
     out = []
     for base in CUTOFF_BASES:
@@ -240,7 +240,7 @@ def cutoff_frame(profile: str, root: Path | None = None, seeds: int | None = Non
             d, lo, hi = welch(a, k)
             out.append(dict(benchmark=a0[0].benchmark, baseline=base, munit=f'{m:,}', cutoff=f'K = {k0[0].git.K}', n=f'{len(a)} vs {len(k)}',
                             all=round(np.mean(a), 2), with_cutoff=round(np.mean(k), 2), change=round(d, 2),
-                            ci95=f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—', excludes_0=bool(lo > 0 or hi < 0),
+                            ci95=ci_text(lo, hi), excludes_0=bool(lo > 0 or hi < 0),
                             paper=round(pk[0] - pa[0], 2) if pa and pk else None))
     return pd.DataFrame(out)
 
@@ -281,7 +281,7 @@ def stronger_munit_grid(profile: str, seeds: int | None = None) -> list:
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     return [run] + [with_munit(c, run) for _, _, _, cs in _stronger_cells(profile, n) for c in cs]
 
-STRONGER_COLUMNS = ['table', 'row', 'n', 'paper', 'without', 'git', 'stronger', 'stronger vs without', 'ci95 vs without', 'stronger vs git', 'ci95 vs git',
+STRONGER_COLUMNS = ['table', 'row', 'n', 'paper', 'without', 'git', 'stronger', 'stronger vs without', 'ci95 vs without', 'below 0 vs without', 'stronger vs git', 'ci95 vs git', 'below 0 vs git',
                     'paper gain', 'gap git', 'gap stronger']
 
 def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
@@ -289,7 +289,7 @@ def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | No
     the stronger T~'s change against no GIT and against the profile's T~ (Welch 95 % intervals); the paper's gain; the gap to the paper (paper - ours) with each T~."""
     if (run := stronger_munit_run(profile)) is None: return pd.DataFrame(columns=STRONGER_COLUMNS)
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    ok = lambda cfgs: [100 * r['balanced_acc'] for c in cfgs if (r := c.load_record(root)) and r['status'] == 'ok']
+    ok = lambda cfgs: ok_accuracies(cfgs, root)
     out = []
     for t, row, base, cs in _stronger_cells(profile, n):
         ref, own, strong = ok(cell_config('table1', base, 'gtsrb-lt', profile, s) for s in range(n)), ok(cs), ok(with_munit(c, run) for c in cs)
@@ -300,18 +300,17 @@ def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | No
         for k, other in (('vs without', ref), ('vs git', own)):
             if not other: continue
             d, lo, hi = welch(other, strong)
-            rec[f'stronger {k}'] = round(d, 2); rec[f'ci95 {k}'] = f'[{lo:.2f}, {hi:.2f}]' if not np.isnan(lo) else '—'
+            rec[f'stronger {k}'] = round(d, 2); rec[f'ci95 {k}'] = ci_text(lo, hi); rec[f'below 0 {k}'] = bool(hi < 0)
         rec['paper gain'] = round(p[0] - pb[0], 2) if p and pb else None
         rec['gap git'] = round(p[0] - rec['git'], 2) if p and own else None
         rec['gap stronger'] = round(p[0] - rec['stronger'], 2) if p else None
         out.append(rec)
     return pd.DataFrame(out, columns=STRONGER_COLUMNS)
 
-def _verdict(d: float, ci: str) -> str:
-    "Whether a change below zero is a loss its interval confirms."
-    lo, hi = (float(v) for v in ci.strip('[]').split(', ')) if ci not in ('—', None) else (np.nan, np.nan)
+def _verdict(d: float, below_0: bool) -> str:
+    "Whether a change below zero is a loss its interval confirms (`below_0`: the whole interval lies below zero)."
     if d >= 0: return 'no longer loses to'
-    return 'still loses to' if hi < 0 else 'is lower on average than, though its interval includes 0,'
+    return 'still loses to' if below_0 else 'is lower on average than, though its interval includes 0,'
 
 def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None) -> str:
     "Row by row, then the two questions: does LDAM+DRS+GIT still lose to LDAM+DRS on the stronger T~, and did the gap to the paper narrow."
@@ -327,7 +326,7 @@ def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None) -> st
         lines.append(t + '.')
     if len(l := f[(f.table == 'table1') & (f.row == 'LDAM+DRS +GIT')]):
         r = l.iloc[0]
-        lines.append(f'On {name}, LDAM+DRS+GIT {_verdict(r["stronger vs without"], r["ci95 vs without"])} LDAM+DRS ({r["stronger vs without"]:+.2f} points, 95 % interval {r["ci95 vs without"]}).')
+        lines.append(f'On {name}, LDAM+DRS+GIT {_verdict(r["stronger vs without"], r["below 0 vs without"])} LDAM+DRS ({r["stronger vs without"]:+.2f} points, 95 % interval {r["ci95 vs without"]}).')
     g = f[f['gap git'].notna() & f['gap stronger'].notna()]
     if len(g):
         closer = g['gap stronger'].abs() < g['gap git'].abs()
