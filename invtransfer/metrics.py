@@ -13,7 +13,7 @@ from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
 __all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'score_dtype', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy',
-           'mean_ci']
+           'mean_ci', 'bootstrap_ci', 'ci_text']
 
 # %% ../nbs/06_metrics.ipynb #22bc3a37
 def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, nuisance: Nuisance | str,
@@ -78,3 +78,19 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     if len(v) < 2: return (m, np.nan, np.nan)
     h = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
     return (m, m - h, m + h)
+
+def bootstrap_ci(stat, units: int, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+    """`stat(idx)` on all `units` (idx = 0..units-1) and its percentile bootstrap interval: `stat` recomputed on `n_boot` draws of `units` indices with replacement.
+    For a statistic that is not a mean of independent values (a pooled rank correlation, a ratio of means); NaN bounds for fewer than two units."""
+    value = float(stat(np.arange(units)))
+    if units < 2: return (value, np.nan, np.nan)
+    rng = np.random.default_rng(seed)
+    draws = np.array([stat(rng.integers(units, size=units)) for _ in range(n_boot)], float)
+    draws = draws[~np.isnan(draws)]
+    if len(draws) < n_boot / 2: return (value, np.nan, np.nan)   # the statistic is undefined on most draws
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return (value, float(lo), float(hi))
+
+def ci_text(lo: float, hi: float, digits: int = 2) -> str:
+    "An interval as the tables print it; '—' where it could not be computed (NaN bounds)."
+    return '—' if np.isnan(lo) else f'[{lo:.{digits}f}, {hi:.{digits}f}]'

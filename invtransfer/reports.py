@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .config import config_hash
+from .metrics import ci_text
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, cell_config, table_cells
 from .paper import PAPER
 
 # %% auto #0
-__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'cell_runs', 'table_frame', 'show_table', 'welch', 'ci_text', 'ok_accuracies',
-           'paired_runs', 'gain_frame', 'column_heading', 'finding', 'resampling_finding', 'size_group',
-           'group_accuracies', 'size_group_frame', 'size_group_finding', 'table_provenance', 'per_class_frame',
-           'plot_per_class']
+__all__ = ['RESAMPLING', 'SIZE_GROUPS', 'cell_runs', 'table_frame', 'show_table', 'welch', 'ok_accuracies', 'paired_runs',
+           'gain_frame', 'column_heading', 'finding', 'resampling_finding', 'size_group', 'group_accuracies',
+           'size_group_frame', 'size_group_finding', 'table_provenance', 'per_class_frame', 'plot_per_class']
 
 # %% ../nbs/18_reports.ipynb #65f73766
 def cell_runs(table, row, col, profile, n, root) -> tuple[list[dict], Sec5Config | str]:
@@ -73,10 +73,6 @@ def welch(a, b, level: float = 0.95) -> tuple[float, float, float]:
     df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
     h = float(stats.t.ppf(0.5 + level / 2, df) * se)
     return d, d - h, d + h
-
-def ci_text(lo: float, hi: float) -> str:
-    "An interval as the tables print it; '—' where it could not be computed (NaN bounds)."
-    return '—' if np.isnan(lo) else f'[{lo:.2f}, {hi:.2f}]'
 
 def ok_accuracies(cfgs, root: Path | None = None) -> list:
     "Balanced accuracy (%) of each configuration whose record is present and succeeded; missing and failed runs are left out."

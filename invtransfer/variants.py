@@ -13,7 +13,8 @@ from .config import Registry, results_root
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, sec5_config, cell_config
 from .paper import PAPER
-from .reports import cell_runs, column_heading, group_accuracies, welch, ci_text, ok_accuracies, gain_frame
+from .metrics import ci_text
+from .reports import cell_runs, column_heading, group_accuracies, welch, ok_accuracies, gain_frame
 from .fidelity import FIDELITY_LONGER, FIDELITY_SHARED
 from .quality import stronger_munit_run
 
