@@ -10,11 +10,12 @@ from scipy import stats
 from .data import zipf_sizes
 from .experiment import METHODS
 from .metrics import mean_ci, bootstrap_ci, ci_text
+from .figures import per_class_table
 
 # %% auto #0
 __all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'curves', 'regions',
            'head_accuracy', 'learning_frame', 'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame',
-           'claims_summary', 'claims_finding']
+           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -158,3 +159,31 @@ def claims_finding(s: pd.DataFrame) -> str:
     parts = [f'{v}: ' + '; '.join(f'"{r.statement}" ({r.figure}, {r.curves} curve(s))' for r in g.itertuples())
              for v, g in s.groupby('verdict', sort=False)]
     return f'Of {len(s)} claims read here, ' + ' — '.join(parts) + '.'
+
+# %% ../nbs/28_claims.ipynb #d4ddb012
+def schedule_frame(records: dict, floor: float = LEARNED_FLOOR) -> pd.DataFrame:
+    "Schedules side by side ({label: the ok records of one figure's runs}): per nuisance and method, instances, the last epoch's training loss, balanced and head-class accuracy, learned, and the pooled size trend rho."
+    rows = []
+    for label, recs in records.items():
+        recs = [r for r in recs if r.get('status') == 'ok']
+        if not recs: continue
+        t, loss = per_class_table(recs), {}
+        for r in recs: loss.setdefault((r['config']['nuisance'], r['config']['method']), []).append(r['train_loss'][-1])
+        cv = curves(t)
+        for r in learning_frame(t, floor).itertuples():
+            c = cv[r.nuisance, r.method]
+            rows.append(dict(schedule=label, nuisance=r.nuisance, method=r.method, instances=r.instances, train_loss=round(float(np.mean(loss[r.nuisance, r.method])), 4),
+                             balanced_acc=r.balanced_acc, head_acc=r.head_acc, learned=r.learned, rho=round(_spearman(c['size'].ravel(), c['ekld'].ravel()), 3)))
+    return pd.DataFrame(rows, columns=['schedule', 'nuisance', 'method', 'instances', 'train_loss', 'balanced_acc', 'head_acc', 'learned', 'rho'])
+
+def schedule_finding(f: pd.DataFrame) -> str:
+    "The first schedule of a `schedule_frame` against its last, per nuisance and method, from the numbers."
+    labels = list(dict.fromkeys(f.schedule))
+    if len(labels) < 2: return 'Fewer than two schedules have completed runs: nothing to compare.'
+    a, b, w, parts = labels[0], labels[-1], f.set_index(['nuisance', 'method', 'schedule']), []
+    for nu, me in dict.fromkeys(zip(f.nuisance, f.method)):
+        if (nu, me, a) not in w.index or (nu, me, b) not in w.index: continue
+        x, y = w.loc[(nu, me, a)], w.loc[(nu, me, b)]
+        parts.append(f'{nu.upper()} / {METHODS[me]["label"]}: training loss {x.train_loss:.3f} → {y.train_loss:.3f}, balanced accuracy {x.balanced_acc:.3f} → {y.balanced_acc:.3f}, '
+                     f'head classes {x.head_acc:.3f} → {y.head_acc:.3f} ({"learned" if y.learned else "not learned"}), ρ {x.rho:+.2f} → {y.rho:+.2f} ({int(y.instances)} instance(s))')
+    return f'From "{a}" to "{b}": ' + ('; '.join(parts) if parts else 'no nuisance and method has runs on both') + '.'
