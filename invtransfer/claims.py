@@ -9,13 +9,14 @@ import pandas as pd
 from scipy import stats
 from .data import zipf_sizes
 from .experiment import METHODS
+from .paper import PAPER
 from .metrics import mean_ci, bootstrap_ci, ci_text
 from .figures import per_class_table
 
 # %% auto #0
 __all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'curves', 'regions',
            'head_accuracy', 'learning_frame', 'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame',
-           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding']
+           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -84,6 +85,7 @@ CLAIMS = {   # claim: (the paper's statement, the figure it is read on, the meas
     'git-head': ('GIT may raise eKLD on the largest classes', 'fig3', 'head eKLD, GIT / CE+DRS, > 1'),
     'cnn': ('The simple CNN shows the same size trend', 'fig6', 'Spearman ρ(size, eKLD) < 0'),
     'iso': ('Isotransform datasets show the same size trend', 'fig8', 'Spearman ρ(size, eKLD) < 0'),
+    'git-accuracy': ('GIT raises balanced accuracy over its DRS baseline (Table 1, K49 columns)', 'table1-k49', 'balanced accuracy, GIT − baseline (points), > 0'),
 }
 TREND_CLAIMS = ('trend', 'cnn', 'iso')
 
@@ -107,13 +109,14 @@ def _measure(claim: str, cs: list, head, tail):
     if claim == 'git-tail': return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
     if claim == 'git-head': return (lambda i: mean(a, i, head) / mean(b, i, head)), 1.0, 'above'
     if claim == 'git-smallest': return (lambda i: (mean(a, i, tail) / mean(b, i, tail)) / (mean(a, i, head) / mean(b, i, head))), 1.0, 'below'
+    if claim == 'git-accuracy': return (lambda i: 100 * (np.nanmean(a['acc'][i], 1) - np.nanmean(b['acc'][i], 1)).mean()), 0.0, 'above'
     raise ValueError(f'unknown claim {claim!r}; known: {", ".join(CLAIMS)}')
 
 def _methods(claim: str, nu: str, cv: dict) -> list[list[str]]:
     "The method lists `claim` is read on for nuisance `nu` (one per row), given the curves present."
     if claim in TREND_CLAIMS: return [[m] for n, m in cv if n == nu]
-    need = ['ce-drs', 'erm'] if claim == 'drs' else ['ce-drs-git', 'ce-drs']
-    return [need] if all((nu, m) in cv for m in need) else []
+    pairs = ([['ce-drs', 'erm']] if claim == 'drs' else [['ce-drs-git', 'ce-drs'], ['ldam-drs-git', 'ldam-drs']] if claim == 'git-accuracy' else [['ce-drs-git', 'ce-drs']])
+    return [need for need in pairs if all((nu, m) in cv for m in need)]
 
 def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARNED_FLOOR, n_boot: int = N_BOOT, seed: int = 0) -> dict:
     "One row of the claims table: the measure with its bootstrap interval over instances, and its verdict (none when a classifier involved is below `floor`)."
@@ -187,3 +190,14 @@ def schedule_finding(f: pd.DataFrame) -> str:
         parts.append(f'{nu.upper()} / {METHODS[me]["label"]}: training loss {x.train_loss:.3f} → {y.train_loss:.3f}, balanced accuracy {x.balanced_acc:.3f} → {y.balanced_acc:.3f}, '
                      f'head classes {x.head_acc:.3f} → {y.head_acc:.3f} ({"learned" if y.learned else "not learned"}), ρ {x.rho:+.2f} → {y.rho:+.2f} ({int(y.instances)} instance(s))')
     return f'From "{a}" to "{b}": ' + ('; '.join(parts) if parts else 'no nuisance and method has runs on both') + '.'
+
+# %% ../nbs/28_claims.ipynb #981cea9b
+def table1_frame(t: pd.DataFrame) -> pd.DataFrame:
+    "Table 1's K49 columns from a per-class table: per method (the paper's row) and nuisance (its column), our balanced test accuracy (%) over instances beside the paper's."
+    rows = []
+    for (nu, me), c in curves(t).items():
+        m, lo, hi = mean_ci(100 * np.nanmean(c['acc'], 1))
+        row, col = METHODS[me].get('table1', METHODS[me]['label']), f'K49-{nu.upper()}-LT'
+        p = PAPER['table1'].get((row, col))
+        rows.append(dict(row=row, column=col, instances=len(c['instances']), ours=round(m, 2), ci95=ci_text(lo, hi), paper=p[0] if p else None, paper_ci95=p[1] if p else None))
+    return pd.DataFrame(rows, columns=['row', 'column', 'instances', 'ours', 'ci95', 'paper', 'paper_ci95'])

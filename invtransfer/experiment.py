@@ -17,6 +17,7 @@ from .data import SOURCES, load_source, build_lt_instance, transformed_split, rn
 from .transforms import NUISANCES
 from .models import MODELS, make_model
 from .samplers import make_sampler
+from .losses import make_loss
 from .train import Training, TrainConfig, train_classifier
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
@@ -24,15 +25,22 @@ from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
-__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'Sec3Config', 'Profile', 'get_figure', 'munit_config', 'sec3_grid',
-           'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
+__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'method_loss', 'Sec3Config', 'Profile', 'get_figure', 'munit_config',
+           'sec3_grid', 'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
-METHODS.register('erm', {'label': 'ERM', 'sampler': 'uniform'})
-METHODS.register('ce-drs', {'label': 'CE+DRS', 'sampler': 'drs'})
-METHODS.register('ce-drs-git', {'label': 'CE+DRS+GIT', 'sampler': 'drs', 'augment': 'git'})
-METHODS.register('oracle', {'label': 'Oracle', 'sampler': 'drs', 'augment': 'oracle'})
+METHODS.register('erm', {'label': 'ERM', 'sampler': 'uniform', 'table1': 'ERM'})
+METHODS.register('ce-drs', {'label': 'CE+DRS', 'sampler': 'drs', 'table1': 'CE+DRS'})
+METHODS.register('ce-drs-git', {'label': 'CE+DRS+GIT', 'sampler': 'drs', 'augment': 'git', 'table1': 'CE+DRS +GIT'})
+METHODS.register('oracle', {'label': 'Oracle', 'sampler': 'drs', 'augment': 'oracle', 'table1': 'CE+DRS +Oracle'})
+METHODS.register('ldam-drs', {'label': 'LDAM+DRS', 'sampler': 'drs', 'loss': 'ldam', 'table1': 'LDAM+DRS'})
+METHODS.register('ldam-drs-git', {'label': 'LDAM+DRS+GIT', 'sampler': 'drs', 'augment': 'git', 'loss': 'ldam', 'table1': 'LDAM+DRS +GIT'})
+METHODS.register('ldam-oracle', {'label': 'LDAM+DRS+Oracle', 'sampler': 'drs', 'augment': 'oracle', 'loss': 'ldam', 'table1': 'LDAM+DRS +Oracle'})
+
+def method_loss(method: str) -> str:
+    "The loss a method trains with: 'ce' unless it names another (LDAM, with its cosine head and the paper's margins, max_m = 0.5, s = 30)."
+    return METHODS.get(method).get('loss', 'ce')
 
 # %% ../nbs/08_experiment.ipynb #7720b0d5
 @dataclass(frozen=True)
@@ -83,7 +91,8 @@ class Sec3Config(Run, Training):
         return _compute_sec3(self, device, root, progress)
     def group_key(self, root: Path | None = None) -> str:
         "Runs with equal group keys train in one vectorized step: same data, architecture and schedule (sampler and seeds aside), same epoch to resume from."
-        return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root)], sort_keys=True)
+        alone = [self.key] if method_loss(self.method) != 'ce' else []   # the vectorized trainer trains cross-entropy only
+        return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root), *alone], sort_keys=True)
     @classmethod
     def run_group(cls, runs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, amp: bool = False) -> list:
         return train_group(runs, device=device, root=root, progress=progress, amp=amp)
@@ -118,7 +127,9 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'fig6': dict(config=dict(arch='simple-cnn', iso=False), nuisances=S3[0], methods=S3[1]),
            'fig8': dict(config=dict(arch='resnet20', iso=True), nuisances=S3[0], methods=S3[1]),
            'fig2': dict(munit=True, nuisances=('bg', 'dil', 'rot'), instances=1),
-           'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'))}
+           'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle')),
+           'table1-k49': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'),
+                              methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle'))}   # Table 1's K49 columns
 
 def get_figure(figure):
     "A registered figure by name; an unknown name is a ValueError listing the known ones."
@@ -180,12 +191,18 @@ def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAu
     second = make_sampler(tc.sampler, inst.y, tc.seed + 1, tc.switch_epoch) if cfg.git.draw == 'second' else None
     return GITAugment(model, inst.y, cfg.git, seed=tc.seed, second_sampler=second, batch_size=tc.batch_size)
 
+def _criterion(cfg: Sec3Config, inst, num_classes: int):
+    "The training loss of a method that does not train with plain cross-entropy (None for cross-entropy): LDAM with margins from the instance's class sizes."
+    if (name := method_loss(cfg.method)) == 'ce': return None
+    loss = make_loss(name, np.bincount(inst.y, minlength=num_classes))
+    return lambda logits, y, epoch: loss(logits, y)
+
 def _prepare(cfg: Sec3Config, src, device: str, root):
     "The instance, the freshly initialised model, the training settings, checkpoint path and augmentation of a run."
     inst = build_lt_instance(src.train, src.lt_sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
     torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
     xf = inst.x.astype(np.float32) / 255
-    model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std())
+    model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std(), head='normed' if method_loss(cfg.method) == 'ldam' else 'linear')
     tc = cfg.train_config()
     return inst, model, tc, cfg.checkpoint_path(root), _augment(cfg, inst, tc, device, root)
 
@@ -204,7 +221,8 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     t0, head = time.time(), record_header(cfg, device)
     try:
         inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
-        history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug)
+        history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug,
+                                   criterion=_criterion(cfg, inst, src.num_classes))
         _check_history(history)
         classes = _evaluate(cfg, src, inst, model, device)
     except Exception as e:
@@ -235,6 +253,8 @@ def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
                 amp: bool = False) -> list[dict | None]:
     "Train `cfgs` together and store each result as `Sec3Config.run` would; returns each record (None for a failed run)."
     for c in cfgs: c.validate()
+    if bad := [c.method for c in cfgs if method_loss(c.method) != 'ce']:
+        raise ValueError(f'the vectorized trainer trains cross-entropy only; {bad[0]!r} trains with {method_loss(bad[0])!r}: run it with Sec3Config.run')
     if len({c.group_key(root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see Sec3Config.group_key)')
     out, preps, members, records = [None] * len(cfgs), [], [], []
     for i, cfg in enumerate(cfgs):

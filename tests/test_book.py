@@ -35,14 +35,15 @@ def test_section4_under_papermill(tmp_path, monkeypatch):
     monkeypatch.setenv('INVTRANSFER_RESULTS', str(tmp_path/'results'))
     out = tmp_path/'s4.ipynb'
     pm.execute_notebook(str(ROOT/'nbs'/'41_section4.ipynb'), str(out), cwd=str(ROOT/'nbs'), kernel_name='python3',
-                        parameters={'instances': 2, 'epochs': 2, 'nuisances': ['bg'], 'methods': ['ce-drs', 'ce-drs-git'],
+                        parameters={'instances': 2, 'epochs': 2, 'nuisances': ['bg'], 'methods': ['ce-drs', 'ce-drs-git'], 'ldam_methods': ['ldam-drs'],
                                     'munit_iterations': 20, 'show_rot': False}, progress_bar=False)
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])]
     assert sum('image/png' in o.get('data', {}) for o in outputs) >= 3      # Figure 2, the loss curves, Figure 3
     assert not any(o.get('output_type') == 'error' for o in outputs)
     assert _statuses(tmp_path/'results'/'smoke'/'munit') == ['ok'] * 2   # one MUNIT per instance, shared by Figure 2
-    assert _statuses(tmp_path/'results'/'smoke'/'sec3') == ['ok'] * 4    # 2 methods x 2 instances
+    assert any('LDAM+DRS' in o.get('data', {}).get('text/html', '') for o in outputs)   # Table 1's K49 columns, LDAM row included
+    assert _statuses(tmp_path/'results'/'smoke'/'sec3') == ['ok'] * 6    # 2 CE methods and LDAM+DRS (Table 1's K49 columns) x 2 instances
 
 def test_static_site_hides_and_folds_code():
     "The static builder reads Quarto's options: `echo: false` hides a cell's code, `code-fold` (page or cell) folds it above its outputs; progress bars are dropped."
