@@ -124,7 +124,7 @@ PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, de
 
 S3 = ('rot', 'bg', 'dil'), ('erm', 'ce-drs')
 FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=S3[1]),
-           'fig6': dict(config=dict(arch='simple-cnn', iso=False), nuisances=S3[0], methods=S3[1]),
+           'fig6': dict(config=dict(arch='simple-cnn', iso=False), nuisances=S3[0], methods=(*S3[1], 'ce-drs-git')),   # Appendix C.2 shows GIT with the simple CNN too
            'fig8': dict(config=dict(arch='resnet20', iso=True), nuisances=S3[0], methods=S3[1]),
            'fig2': dict(munit=True, nuisances=('bg', 'dil', 'rot'), instances=1),
            'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle')),

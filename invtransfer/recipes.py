@@ -71,8 +71,8 @@ def sec5_config(profile: str, benchmark: str, loss: str, schedule: str, augment:
 
 # %% ../nbs/17_recipes.ipynb #7f46d8fd
 STAND_INS = {'smoke': {'gtsrb-lt': 'digits-lt'}}
-NOT_HERE = {'K49-BG-LT': 'K49 is not on this machine (Section 4 shows the KMNIST stand-in for ERM, CE+DRS, GIT and the Oracle)',
-            'K49-DIL-LT': 'K49 is not on this machine (Section 4 shows the KMNIST stand-in for ERM, CE+DRS, GIT and the Oracle)',
+NOT_HERE = {'K49-BG-LT': 'K49 is not on this machine (Section 4 shows these rows on the KMNIST stand-in)',
+            'K49-DIL-LT': 'K49 is not on this machine (Section 4 shows these rows on the KMNIST stand-in)',
             'cifar10-lt': 'CIFAR-10 is not on this machine and has no GPU to train on (users: --profile paper)',
             'cifar100-lt': 'CIFAR-100 is not on this machine and has no GPU to train on (users: --profile paper)',
             'tinyimagenet-lt': 'TinyImageNet needs the data and a GPU (EfficientNet-B4)',
