@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from .config import results_root
 from .experiment import sec3_grid, collect
-from .figures import per_class_table, size_trend
+from .figures import per_class_table
+from .claims import claims_frame, combine
 from .reports import gain_frame
 from .variants import cutoff_frame
 
@@ -20,29 +21,22 @@ __all__ = ['NUISANCE_NAMES', 'COLUMNS', 'headline_frame', 'markdown_table']
 NUISANCE_NAMES = {'bg': 'BG', 'dil': 'DIL', 'rot': 'ROT'}
 COLUMNS = ['section', 'claim', 'paper', 'ours', 'n', 'profile', 'verdict']
 
-def _trend(profile: str, figure: str, root: Path) -> pd.DataFrame:
+def _claims(profile: str, figure: str, root: Path) -> pd.DataFrame:
+    "The claims table (`claims.claims_frame`) of one figure's committed runs."
     recs, _ = collect(sec3_grid(profile, figure), root)
-    return size_trend(per_class_table(recs)) if recs else pd.DataFrame(columns=['nuisance', 'method', 'rho', 'p', 'pairs', 'instances'])
+    return claims_frame({figure: per_class_table(recs)}) if recs else pd.DataFrame(columns=['claim', 'methods', 'nuisance', 'instances', 'value', 'ci95', 'verdict'])
 
-def _n(t: pd.DataFrame) -> str:
-    return f"{t.instances.max()} instances, {t.pairs.max()} (instance, class) pairs per nuisance" if len(t) else '0'
+def _decided(f: pd.DataFrame, claim: str, measure: str, methods: str | None = None) -> tuple[str, str, str]:
+    "ours, n, verdict of one claim from a claims table: each nuisance's measure with its interval, the instances, and the claim's verdict with the nuisances behind each reading."
+    f = f[(f.claim == claim) & ((f.methods == methods) if methods else True)].sort_values('nuisance')
+    if not len(f): return 'not computed', '0', 'not computed'
+    fmt = '+.2f' if measure == 'ρ' else '.2f'   # a correlation is signed, a ratio is not
+    ours = ', '.join(f'{NUISANCE_NAMES[r.nuisance]} {measure} {r.value:{fmt}} {r.ci95}' for r in f.itertuples())
+    by = {}
+    for r in f.itertuples(): by.setdefault(r.verdict.split(':')[0], []).append(NUISANCE_NAMES[r.nuisance])
+    detail = '; '.join(f'{v} {", ".join(nus)}' for v, nus in by.items())
+    return ours, f'{f.instances.max()} instances, bootstrap 95 % intervals', f'{combine(f.verdict)} ({detail})'
 
-def _falls(t: pd.DataFrame, method: str) -> tuple[str, str, str]:
-    "ours, n, verdict for 'eKLD falls as classes grow' under `method`."
-    t = t[t.method == method].sort_values('nuisance')
-    if not len(t): return 'not computed', '0', 'not computed'
-    holds = [NUISANCE_NAMES[r.nuisance] for r in t.itertuples() if r.rho < 0 and r.p < 0.05]
-    ours = ', '.join(f'{NUISANCE_NAMES[r.nuisance]} ρ {r.rho:+.2f} (p {r.p:.2g})' for r in t.itertuples())
-    return ours, _n(t), f'holds for {len(holds)} of {len(t)} nuisances' + (f' ({", ".join(holds)})' if holds else '')
-
-def _flatter(t: pd.DataFrame) -> tuple[str, str, str]:
-    "ours, n, verdict for 'GIT's eKLD-vs-size trend is flatter than CE+DRS's'."
-    rho = {(r.nuisance, r.method): r.rho for r in t.itertuples()}
-    nus = sorted(nu for nu, m in rho if m == 'ce-drs-git' and (nu, 'ce-drs') in rho)
-    if not nus: return 'not computed', '0', 'not computed'
-    flat = [NUISANCE_NAMES[nu] for nu in nus if abs(rho[nu, 'ce-drs-git']) < abs(rho[nu, 'ce-drs'])]
-    ours = ', '.join(f"{NUISANCE_NAMES[nu]} ρ {rho[nu, 'ce-drs-git']:+.2f} with GIT vs {rho[nu, 'ce-drs']:+.2f}" for nu in nus)
-    return ours, _n(t[t.method == 'ce-drs-git']), f'flatter for {len(flat)} of {len(nus)} nuisances' + (f' ({", ".join(flat)})' if flat else '')
 
 # %% ../nbs/23_headline.ipynb #ad784d9f
 def _counts(verdicts) -> str:
@@ -87,14 +81,15 @@ def headline_frame(sec34: tuple = ('kmnist',), sec56: tuple = ('gtsrb', 'gpu'), 
     "The paper's main claims beside ours, from the records under `root` (default: the results root), one row per claim and profile."
     root, rows = Path(root or results_root()), []
     for p in sec34:
-        t1, t3 = _trend(p, 'fig1', root/p), _trend(p, 'fig3', root/p)
-        for claim, method in [('Small classes are less invariant: eKLD falls as classes grow (ERM)', 'erm'),
-                              ('Class-balanced resampling leaves the trend (CE+DRS)', 'ce-drs')]:
-            ours, n, verdict = _falls(t1, method)
+        c1, c3 = _claims(p, 'fig1', root/p), _claims(p, 'fig3', root/p)
+        for claim, method in [('Small classes are less invariant: eKLD falls as classes grow (ERM)', 'ERM'),
+                              ('Class-balanced resampling leaves the trend (CE+DRS)', 'CE+DRS')]:
+            ours, n, verdict = _decided(c1, 'trend', 'ρ', method)
             rows.append(dict(section='§3, Figure 1', claim=claim, paper='eKLD falls with class size for every nuisance (K49)', ours=ours, n=n, profile=p, verdict=verdict))
-        ours, n, verdict = _flatter(t3)
-        rows.append(dict(section='§4, Figure 3', claim="GIT makes invariance depend less on class size", paper='flatter eKLD-vs-size curve with GIT than with CE+DRS (K49)',
-                         ours=ours, n=n, profile=p, verdict=verdict))
+        for claim, key, paper, measure in [('GIT lowers eKLD on the tail classes', 'git-tail', 'lower tail eKLD with GIT than with CE+DRS (K49)', 'GIT / CE+DRS'),
+                                           ('GIT makes invariance depend less on class size', 'git-smallest', 'largest gains on the smallest classes (K49)', 'tail / head ratio')]:
+            ours, n, verdict = _decided(c3, key, measure)
+            rows.append(dict(section='§4, Figure 3', claim=claim, paper=paper, ours=ours, n=n, profile=p, verdict=verdict))
     for p in sec56:
         rows += [dict(r, profile=p) for r in _gains(p, root/p) + _cutoff(p, root/p)]
     order = ['§3, Figure 1', '§4, Figure 3', '§5, Table 1', '§5, Table 3', '§6, Table 2']
