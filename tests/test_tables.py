@@ -139,6 +139,10 @@ def test_gtsrb_numbers():
     q = quality_frame(load_quality(quality_config('gtsrb'), Fi.fidelity_root('gtsrb'))).set_index('iteration')
     assert q.loc[1500, 'T~ sample'] == 41.0 and q.loc[9000, 'T~ sample'] == 49.2 and q.loc[9000, 'reconstruction'] == 78.6 and q['T~ sample'].max() == 50.6
     assert q['diversity / first'].min() == 0.917
+    st = V.stronger_munit_frame('gtsrb', root).set_index(['table', 'row'])            # GIT on the stronger T~: 3 runs a row, every gap to the paper narrower
+    assert (st['n'] == '3 / 3 / 3').all() and len(st) == 6 and (st['gap stronger'] < st['gap git']).all()
+    ldam = st.loc[('table1', 'LDAM+DRS +GIT')]
+    assert ldam['stronger'] == 60.96 and ldam['stronger vs without'] == -5.89 and not ldam['below 0 vs without']   # lower on average, the interval includes 0
     sf = V.switch_epoch_frame('gtsrb', root)                                          # GIT from the switch epoch on
     assert list(sf['baseline']) == list(V.SWITCH_EPOCH_ROWS) and (sf['n'] == '3 / 3 / 3').all() and (sf['start'] == 'epoch 24 of 30').all()
     p = V.longer_munit_pairs('gtsrb', root)                                           # the longer-trained MUNIT, paired by seed
