@@ -81,7 +81,7 @@ def test_invtransfer_command_lists_the_committed_results():
     assert len(per) == 10 and sum(v[0] for v in per.values()) == runs, per
     assert all(v[1] == v[0] for v in per.values()), per   # every gtsrb target complete, the stronger T~'s GIT runs included
     kmnist = invtransfer('status', '--profile', 'kmnist', 'fig1')
-    assert kmnist.returncode == 0 and re.search(r'fig1\s+bg · erm\s+5\s+5\s+0\s+0', kmnist.stdout), kmnist.stdout
+    assert kmnist.returncode == 0 and re.search(r'fig1\s+bg · erm\s+15\s+15\s+0\s+0', kmnist.stdout), kmnist.stdout
 
 @pytest.mark.parametrize('args, message', [
     ([], 'usage: invtransfer'),

@@ -1,0 +1,23 @@
+"The Section 3 claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule."
+from invtransfer.config import results_root
+from invtransfer.experiment import sec3_grid, collect
+from invtransfer.figures import per_class_table
+from invtransfer.claims import claims_frame, learning_frame, claims_summary
+
+def test_kmnist_figure1_claims():
+    recs, counts = collect(sec3_grid('kmnist', 'fig1'), results_root()/'kmnist')
+    assert counts == {'ok': 90, 'missing': 0, 'failed': 0}                     # 3 nuisances x 2 methods x 15 instances
+    t = per_class_table(recs)
+    learned = learning_frame(t).set_index(['nuisance', 'method'])
+    assert learned.learned.all() and (learned.instances == 15).all()
+    assert round(learned.loc[('rot', 'erm'), 'head_acc'], 3) == 0.700 and round(learned.loc[('rot', 'erm'), 'balanced_acc'], 3) == 0.199
+    f = claims_frame({'fig1': t}).set_index(['claim', 'nuisance', 'methods'])
+    assert (f.instances == 15).all()
+    assert f.verdict.to_dict() == {('trend', 'rot', 'ERM'): 'reproduced', ('trend', 'rot', 'CE+DRS'): 'inconclusive',
+                                   ('trend', 'bg', 'ERM'): 'reproduced', ('trend', 'bg', 'CE+DRS'): 'reproduced',
+                                   ('trend', 'dil', 'ERM'): 'reproduced', ('trend', 'dil', 'CE+DRS'): 'reproduced',
+                                   ('drs', 'rot', 'CE+DRS vs ERM'): 'reproduced', ('drs', 'bg', 'CE+DRS vs ERM'): 'reproduced',
+                                   ('drs', 'dil', 'CE+DRS vs ERM'): 'reproduced'}
+    assert f.loc[('trend', 'rot', 'ERM'), 'value'] == -0.123 and f.loc[('trend', 'dil', 'ERM'), 'ci95'] == '[-0.714, -0.527]'
+    s = claims_summary(f.reset_index()).set_index('claim')
+    assert s.verdict.to_dict() == {'trend': 'mixed', 'drs': 'reproduced'}
