@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 import pandas as pd
 from .config import results_root
-from .experiment import PROFILES, FIGURES, Sec3Config, sec3_grid, munit_grid
+from .experiment import PROFILES, FIGURES, Sec3Config, sec3_grid, munit_grid, profile_figures
 from .munit import MUNIT_CONFIGS
 from .recipes import BENCH_PROFILES, cell_config, table_cells, sec5_config
 from .paper import COLUMNS
@@ -28,7 +28,7 @@ def targets(profile: str) -> list[str]:
     "Every target `profile` defines: its figures if it is a Section 3/4 profile, its tables and the extra targets if it is a Section 5/6 one."
     if profile not in PROFILES and profile not in BENCH_PROFILES:
         raise ValueError(f'unknown profile {profile!r}; known: {", ".join(sorted(set(PROFILES) | set(BENCH_PROFILES)))}')
-    return (list(FIGURES) if profile in PROFILES else []) + (list(COLUMNS) + list(EXTRA_TARGETS) if profile in BENCH_PROFILES else [])
+    return (profile_figures(profile) if profile in PROFILES else []) + (list(COLUMNS) + list(EXTRA_TARGETS) if profile in BENCH_PROFILES else [])
 
 def run_state(run, root: Path) -> str:
     "'ok', 'failed' or 'missing': what the cache at `root` holds for one run."

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from .data import zipf_sizes
-from .experiment import METHODS
+from .experiment import METHODS, FIGURES
 from .paper import PAPER
 from .metrics import mean_ci, bootstrap_ci, ci_text
 from .figures import per_class_table
@@ -16,7 +16,7 @@ from .figures import per_class_table
 # %% auto #0
 __all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'curves', 'regions',
            'head_accuracy', 'learning_frame', 'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame',
-           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame']
+           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -36,16 +36,17 @@ def regions(size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = np.asarray(size, float).reshape(-1, np.shape(size)[-1])[0]
     return s >= np.quantile(s, 0.8), s <= np.median(s)
 
-def head_accuracy(c: dict) -> float:
-    "Mean test accuracy of a curve's head classes over its instances."
-    return float(c['acc'][:, regions(c['size'])[0]].mean())
+def head_accuracy(c: dict, per_instance: bool = False) -> float | np.ndarray:
+    "Mean test accuracy of a curve's head classes: over its instances, or one value per instance."
+    a = c['acc'][:, regions(c['size'])[0]].mean(1)
+    return a if per_instance else float(a.mean())
 
 def learning_frame(t: pd.DataFrame, floor: float = LEARNED_FLOOR) -> pd.DataFrame:
     "Per nuisance and method: instances, balanced test accuracy and the head classes' accuracy (means over instances, 95 % intervals), and whether the head reaches `floor`."
     rows = []
     for (nu, me), c in curves(t).items():
         head, _ = regions(c['size'])
-        b, h = mean_ci(np.nanmean(c['acc'], 1)), mean_ci(c['acc'][:, head].mean(1))
+        b, h = mean_ci(np.nanmean(c['acc'], 1)), mean_ci(head_accuracy(c, per_instance=True))
         rows.append(dict(nuisance=nu, method=me, instances=len(c['instances']), balanced_acc=round(b[0], 3), ci95=ci_text(*b[1:], 3),
                          head_classes=int(head.sum()), head_acc=round(h[0], 3), head_ci95=ci_text(*h[1:], 3), learned=bool(h[0] >= floor)))
     return pd.DataFrame(rows, columns=['nuisance', 'method', 'instances', 'balanced_acc', 'ci95', 'head_classes', 'head_acc', 'head_ci95', 'learned'])
@@ -129,7 +130,7 @@ def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARN
     weak = [f'{METHODS[m]["label"]} {a:.2f}' for m, c in zip(methods, cs) if (a := head_accuracy(c)) < floor]
     text, fig, measure = CLAIMS[claim]
     row = dict(claim=claim, statement=text, figure=fig, nuisance=nu, methods=' vs '.join(METHODS[m]['label'] for m in methods), instances=n,
-               measure=measure, value=round(v, 3), ci95=ci_text(lo, hi, 3))
+               measure=measure, value=round(v, 3), ci95=ci_text(lo, hi, 2 if claim == 'git-accuracy' else 3))   # points: 2 decimals
     if claim in TREND_CLAIMS:
         r = bootstrap_ci(lambda i: cs[0]['ekld'][i][:, tail].mean() / cs[0]['ekld'][i][:, head].mean(), n, n_boot, seed=seed)
         row['tail / head eKLD'] = f'{r[0]:.2f} {ci_text(*r[1:])}'
@@ -202,3 +203,11 @@ def table1_frame(t: pd.DataFrame) -> pd.DataFrame:
         p = PAPER['table1'].get((row, col))
         rows.append(dict(row=row, column=col, instances=len(c['instances']), ours=round(m, 2), ci95=ci_text(lo, hi), paper=p[0] if p else None, paper_ci95=p[1] if p else None))
     return pd.DataFrame(rows, columns=['row', 'column', 'instances', 'ours', 'ci95', 'paper', 'paper_ci95'])
+
+def table1_view(t: pd.DataFrame) -> pd.DataFrame:
+    "Table 1's K49 columns as the paper lays them out: one row per method in the paper's order, one column per nuisance, each cell 'ours [95 %] (n) ‖ paper ± its interval'."
+    tf = table1_frame(t)
+    cell = lambda r: f'{r.ours:.2f} {r.ci95} (n={r.instances})' + (f' ‖ paper {r.paper:.2f} ± {r.paper_ci95:.2f}' if pd.notna(r.paper) else '')
+    order = [METHODS[m]['table1'] for m in FIGURES['table1-k49']['methods']]
+    return (tf.assign(cell=tf.apply(cell, axis=1)).pivot(index='row', columns='column', values='cell')
+            .reindex([r for r in order if r in set(tf.row)] + [r for r in dict.fromkeys(tf.row) if r not in order]))

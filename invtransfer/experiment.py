@@ -25,8 +25,8 @@ from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
-__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'method_loss', 'Sec3Config', 'Profile', 'get_figure', 'munit_config',
-           'sec3_grid', 'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
+__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'method_loss', 'Sec3Config', 'Profile', 'profile_figures', 'get_figure',
+           'munit_config', 'sec3_grid', 'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -129,7 +129,13 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'fig2': dict(munit=True, nuisances=('bg', 'dil', 'rot'), instances=1),
            'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle')),
            'table1-k49': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'),
-                              methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle'))}   # Table 1's K49 columns
+                              methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
+           'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer')}   # Figure 1 on the profile's longer schedule (Section 3's check)
+
+def profile_figures(profile: str) -> list[str]:
+    "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
+    prof = PROFILES.get(profile)
+    return [f for f, spec in FIGURES.items() if spec.get('schedule') != 'longer' or prof.longer]
 
 def get_figure(figure):
     "A registered figure by name; an unknown name is a ValueError listing the known ones."
@@ -145,9 +151,10 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     "All classifier runs of one figure under a profile; keyword overrides beat the profile's, which beat the figure's."
     prof, fig = PROFILES.get(profile), get_figure(figure)
     if fig.get('munit'): raise ValueError(f'{figure} shows MUNIT samples; its runs come from munit_grid')
-    n = prof.instances if instances is None else instances
+    n = fig.get('instances', prof.instances) if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')
-    base = {**prof.overrides, **fig['config'], **{k: v for k, v in overrides.items() if v is not None}}
+    if fig.get('schedule') == 'longer' and not prof.longer: raise ValueError(f'profile {profile!r} defines no longer schedule, so it has no {figure}')
+    base = {**prof.overrides, **fig['config'], **(prof.longer if fig.get('schedule') == 'longer' else {}), **{k: v for k, v in overrides.items() if v is not None}}
     gcfg = GITConfig(**{**prof.git, **(git or {})}).validate()
     mcfg = munit or munit_config(profile)
     def extra(me):

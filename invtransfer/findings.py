@@ -9,33 +9,35 @@ import pandas as pd
 from .experiment import METHODS
 from .metrics import mean_ci
 from .figures import size_trend, NUISANCE_LABELS
-from .claims import LEARNED_FLOOR, learning_frame
+from .claims import LEARNED_FLOOR, N_BOOT, TREND_CLAIMS, CLAIMS, curves, claim_row
 
 # %% auto #0
-__all__ = ['size_trend_finding', 'region_means', 'paired', 'verdict', 'git_finding', 'learned_share', 'per_class_change',
-           'cutoff_gain']
+__all__ = ['TREND_WORDS', 'DRS_WORDS', 'size_trend_finding', 'region_means', 'paired', 'verdict', 'git_finding', 'learned_share',
+           'per_class_change', 'cutoff_gain']
 
 # %% ../nbs/26_findings.ipynb #ad9dfeac
-def size_trend_finding(table: pd.DataFrame, label: str, floor: float = LEARNED_FLOOR) -> str:
-    "Figure 1/6/8's claims read from a per-class table: the size trend per nuisance and method (no verdict for a classifier whose head classes are below `floor`), and CE+DRS against ERM on the tail."
-    tr, learned = size_trend(table), learning_frame(table, floor).set_index(['nuisance', 'method'])
-    lines = [f'**{label}**']
-    for _, r in tr.iterrows():
-        h = learned.loc[(r.nuisance, r.method)]
-        verdict = (f'no verdict: its head classes reach {h.head_acc:.2f} test accuracy, below the floor of {floor:.2f}, so it has not learned the task and its eKLD is not read'
-                   if not h.learned else
-                   'undefined: eKLD is constant across classes' if pd.isna(r.rho) else
-                   'eKLD falls as classes grow (the paper\'s trend holds)' if r.rho < 0 and r.p < 0.05 else
-                   'eKLD tends to fall with class size, but not significantly at this sample size' if r.rho < 0 else
-                   'no decreasing trend: this run does not reproduce the paper here')
-        lines.append(f'- {r.nuisance.upper()} / {METHODS[r.method]["label"]}: ρ = {r.rho:+.2f} (p = {r.p:.2g}, '
-                     f'{r.pairs} pairs from {r.instances} instance(s)): {verdict}.')
-    tail = table[table['size'] <= table['size'].median()]
-    m = tail.groupby(['nuisance', 'method'])['ekld'].mean().unstack()
-    if {'erm', 'ce-drs'} <= set(m.columns):
-        lower = [nu.upper() for nu in m.index if m.loc[nu, 'ce-drs'] < m.loc[nu, 'erm']]
-        lines.append(f'- Tail classes (size ≤ {table["size"].median():g}): CE+DRS has lower mean eKLD than ERM for '
-                     f'{len(lower)} of {len(m)} nuisances' + (f' ({", ".join(lower)})' if lower else '') + '.')
+TREND_WORDS = {'reproduced': "eKLD rises as classes shrink: the paper's trend holds",
+               'inconclusive': 'the interval includes 0: not decided on these instances',
+               'not reproduced': "eKLD falls as classes shrink: the paper's trend does not hold here"}
+DRS_WORDS = {'reproduced': 'CE+DRS is more invariant than ERM, as in the paper',
+             'inconclusive': 'the interval includes 0: not decided on these instances',
+             'not reproduced': 'CE+DRS is less invariant than ERM, unlike the paper'}
+
+def size_trend_finding(table: pd.DataFrame, figure: str = 'fig1', label: str | None = None, floor: float = LEARNED_FLOOR,
+                       n_boot: int = N_BOOT, seed: int = 0) -> str:
+    """Figure 1/6/8's claims read from a per-class table by the claims chapter's rule (`claims.claim_row`): the size trend per nuisance and method
+    (Spearman ρ with its bootstrap interval over instances; no verdict for a classifier whose head classes are below `floor`), and CE+DRS against ERM."""
+    claim = next((c for c in TREND_CLAIMS if CLAIMS[c][1] == figure), 'trend')
+    cv, lines = curves(table), [f'**{label or figure}**']
+    for nu, me in cv:
+        r = claim_row(claim, nu, [me], cv, floor, n_boot, seed)
+        lines.append(f'- {nu.upper()} / {METHODS[me]["label"]}: ρ = {r["value"]:+.2f} {r["ci95"]} over {r["instances"]} instance(s), '
+                     f'tail / head eKLD {r["tail / head eKLD"]}: {TREND_WORDS.get(r["verdict"], r["verdict"])}.')
+    for nu in dict.fromkeys(n for n, _ in cv):
+        if (nu, 'erm') in cv and (nu, 'ce-drs') in cv:
+            r = claim_row('drs', nu, ['ce-drs', 'erm'], cv, floor, n_boot, seed)
+            lines.append(f'- {nu.upper()}: eKLD of CE+DRS minus ERM, mean over classes, {r["value"]:+.3f} {r["ci95"]} over {r["instances"]} instance(s): '
+                         f'{DRS_WORDS.get(r["verdict"], r["verdict"])}.')
     return '\n'.join(lines)
 
 # %% ../nbs/26_findings.ipynb #91168a2a

@@ -47,7 +47,7 @@ def _munit(profile: str, root: Path) -> str:
 
 def sec34(profile: str) -> list[str]:
     root, out = results_root()/profile, []
-    for fig, spec in E.FIGURES.items():
+    for fig, spec in ((f, E.FIGURES[f]) for f in E.profile_figures(profile)):
         if spec.get('munit'): out.append(_section(f'{profile} {fig}: MUNIT runs', lambda: _munit(profile, root))); continue
         def trend():
             recs, n = E.collect(E.sec3_grid(profile, fig), root)
