@@ -16,7 +16,8 @@ from .metrics import to_tensor
 from .samplers import make_sampler
 
 # %% auto #0
-__all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'TensorBatches', 'OneNetwork', 'fit', 'train_classifier']
+__all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'TensorBatches', 'OneNetwork', 'minority_classes', 'sam_step', 'fit',
+           'train_classifier']
 
 # %% ../nbs/07_train.ipynb #c87e0b1e
 @dataclass(frozen=True)
@@ -32,12 +33,17 @@ class Training:
     gamma: float = 0.01      # per decay; the authors' code (the paper text says 0.1)
     switch_epoch: int = 30   # first epoch of class-balanced sampling (DRS) or re-weighting (DRW)
     lr_schedule: str | None = None   # None: step decays at the milestones; 'cosine': cosine annealing after the warm-up
+    sam_rho: float | None = None     # SAM's ascent radius (Foret et al. 2021); None: plain SGD
+    sam_minority_rho: float | None = None   # with sam_rho: the ascent radius of the minority classes' loss terms (classes at or below the median training size); None: sam_rho
     def check_training(self):
         "Raise ValueError for impossible optimisation settings."
         for k in ('epochs', 'batch_size'):
             if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
         if self.switch_epoch < 0: raise ValueError(f'switch_epoch must be >= 0, got {self.switch_epoch}')
         if self.lr_schedule not in (None, 'cosine'): raise ValueError(f"lr_schedule must be None (step) or 'cosine', got {self.lr_schedule!r}")
+        for k in ('sam_rho', 'sam_minority_rho'):
+            if getattr(self, k) is not None and getattr(self, k) < 0: raise ValueError(f'{k} must be >= 0, got {getattr(self, k)}')
+        if self.sam_minority_rho is not None and self.sam_rho is None: raise ValueError('sam_minority_rho needs sam_rho (minority SAM is SAM with a second radius)')
         return self
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ class OneNetwork:
         "The batch's loss, as a tensor of one member."
         logits = self.model(xb.contiguous(memory_format=self.fmt))
         return (self.criterion(logits, yb, epoch) if self.criterion else F.cross_entropy(logits, yb)).reshape(1)
+    def example_losses(self, xb, yb) -> torch.Tensor:
+        "Each example's cross-entropy, (B,) (minority SAM weighs them by class)."
+        if self.criterion: raise ValueError('minority SAM weighs per-example cross-entropy terms; it does not take another criterion')
+        return F.cross_entropy(self.model(xb.contiguous(memory_format=self.fmt)), yb, reduction='none')
     def state(self, m: int, opt) -> dict: return {'model': self.model.state_dict(), 'opt': opt.state_dict()}
     def restore(self, states: list[dict], opt):
         self.model.load_state_dict(states[0]['model']); opt.load_state_dict(states[0]['opt'])
@@ -99,6 +109,51 @@ def _resume(learner, opt, cfgs: list[TrainConfig], checkpoints: list) -> tuple[i
     learner.restore(states, opt)
     return starts[0], [list(s['history']) for s in states]
 
+class _FrozenBatchNormStats:
+    "Within the block, batch-norm layers normalise with the batch's statistics but leave their running statistics as they are (SAM's second forward pass)."
+    def __init__(self, model): self.bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    def __enter__(self):
+        self.saved = [(m.momentum, None if m.num_batches_tracked is None else m.num_batches_tracked.clone()) for m in self.bns]
+        for m in self.bns: m.momentum = 0.0
+    def __exit__(self, *exc):
+        for m, (mom, n) in zip(self.bns, self.saved):
+            m.momentum = mom
+            if n is not None: m.num_batches_tracked.copy_(n)
+
+def minority_classes(y: np.ndarray, num_classes: int | None = None) -> torch.Tensor:
+    "A mask over classes: the minority, classes whose training size is at most the median size of the classes present."
+    n = np.bincount(y, minlength=num_classes or int(y.max()) + 1)
+    return torch.as_tensor((n <= np.median(n[n > 0])) & (n > 0))
+
+def sam_step(learner, opt, xb, yb, epoch: int, rho: float, rho_min: float | None = None, minority: torch.Tensor | None = None) -> torch.Tensor:
+    """One step of SAM (Foret et al. 2021): the gradient g of the batch loss at w, the ascent e = rho g / |g|, the optimiser's step at w with the
+    gradient taken at w + e. With `rho_min` (minority SAM, Shwartz-Ziv et al. §5), e = (rho g_maj + rho_min g_min) / |g|, where g_maj and g_min are
+    the gradients of the majority and minority classes' terms of the batch loss (g = g_maj + g_min): the ascent goes further along the minority's
+    loss. Returns the batch loss at w."""
+    params = [p for g in opt.param_groups for p in g['params'] if p.requires_grad]
+    if rho_min is None or rho_min == rho:
+        loss = learner.losses(xb, yb, epoch)
+        asc = grads = torch.autograd.grad(loss.sum(), params)
+    else:
+        per, m = learner.example_losses(xb, yb), minority.to(yb.device)[yb]
+        loss = per.mean().reshape(1)
+        g_maj = torch.autograd.grad(per[~m].sum() / len(yb), params, retain_graph=True, allow_unused=True)
+        g_min = torch.autograd.grad(per[m].sum() / len(yb), params, allow_unused=True)
+        zero = lambda g, p: torch.zeros_like(p) if g is None else g
+        g_maj, g_min = [zero(g, p) for g, p in zip(g_maj, params)], [zero(g, p) for g, p in zip(g_min, params)]
+        grads = [a + b for a, b in zip(g_maj, g_min)]
+        asc = [a + (rho_min / rho) * b for a, b in zip(g_maj, g_min)] if rho > 0 else None
+    scale = 1 / (torch.sqrt(sum((g.double() ** 2).sum() for g in grads)) + 1e-12)
+    e = ([(g * rho * scale).to(g.dtype) for g in asc] if asc is not None else [(b * rho_min * scale).to(b.dtype) for b in g_min])
+    with torch.no_grad():
+        for p, d in zip(params, e): p.add_(d)
+    opt.zero_grad(set_to_none=True)
+    with _FrozenBatchNormStats(learner.model): learner.losses(xb, yb, epoch).sum().backward()
+    with torch.no_grad():
+        for p, d in zip(params, e): p.sub_(d)
+    opt.step()
+    return loss.detach()
+
 def fit(learner, labels: list, cfgs: list[TrainConfig], checkpoints: list | None = None, *, progress: bool = True,
         desc: str = 'epochs') -> list[list[float]]:
     "The training loop of every classifier: `cfgs[0]`'s schedule, each member's own sampler over its `labels`, one SGD step on the sum of the members' losses per batch, each member's checkpoint after every epoch, and resume from them. Returns each member's mean loss per epoch."
@@ -107,14 +162,18 @@ def fit(learner, labels: list, cfgs: list[TrainConfig], checkpoints: list | None
     opt = torch.optim.SGD(learner.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     samplers = [make_sampler(c.sampler, y, c.seed, c.switch_epoch) for c, y in zip(cfgs, labels)]
     start, histories = _resume(learner, opt, cfgs, checkpoints)
+    if cfg.sam_rho is not None and (M != 1 or not isinstance(learner, OneNetwork)): raise ValueError('SAM trains one network at a time (members=1)')
+    minority = minority_classes(np.asarray(labels[0])) if cfg.sam_minority_rho is not None else None
     bar = tqdm(range(start, cfg.epochs), desc=desc, disable=not progress, leave=False)
     for epoch in bar:
         for g in opt.param_groups: g['lr'] = lr_at_epoch(cfg, epoch)
         learner.train()
         total, seen = 0, 0
         for xb, yb in learner.batches([s.indices(epoch) for s in samplers], epoch, cfg.batch_size):
-            losses = learner.losses(xb, yb, epoch)                     # (M,)
-            opt.zero_grad(set_to_none=True); losses.sum().backward(); opt.step()
+            if cfg.sam_rho is not None: losses = sam_step(learner, opt, xb, yb, epoch, cfg.sam_rho, cfg.sam_minority_rho, minority)
+            else:
+                losses = learner.losses(xb, yb, epoch)                 # (M,)
+                opt.zero_grad(set_to_none=True); losses.sum().backward(); opt.step()
             total = total + losses.detach().double() * yb.shape[-1]; seen += yb.shape[-1]
         for h, t in zip(histories, (total / seen).tolist() if seen else [0.0] * M): h.append(t)
         bar.set_postfix(loss=f'{np.mean([h[-1] for h in histories]):.3f}')
