@@ -25,8 +25,8 @@ from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
-__all__ = ['METHODS', 'PROFILES', 'S3', 'FIGURES', 'method_loss', 'Sec3Config', 'Profile', 'profile_figures', 'get_figure',
-           'munit_config', 'sec3_grid', 'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
+__all__ = ['METHODS', 'TRAIN_KEYS', 'PROFILES', 'S3', 'FIGURES', 'method_loss', 'Sec3Config', 'Profile', 'profile_figures',
+           'get_figure', 'munit_config', 'sec3_grid', 'munit_grid', 'train_group', 'plan_groups', 'run_grid', 'collect']
 
 # %% ../nbs/08_experiment.ipynb #c6793f7f
 METHODS = Registry('method')
@@ -37,6 +37,10 @@ METHODS.register('oracle', {'label': 'Oracle', 'sampler': 'drs', 'augment': 'ora
 METHODS.register('ldam-drs', {'label': 'LDAM+DRS', 'sampler': 'drs', 'loss': 'ldam', 'table1': 'LDAM+DRS'})
 METHODS.register('ldam-drs-git', {'label': 'LDAM+DRS+GIT', 'sampler': 'drs', 'augment': 'git', 'loss': 'ldam', 'table1': 'LDAM+DRS +GIT'})
 METHODS.register('ldam-oracle', {'label': 'LDAM+DRS+Oracle', 'sampler': 'drs', 'augment': 'oracle', 'loss': 'ldam', 'table1': 'LDAM+DRS +Oracle'})
+# Shwartz-Ziv et al.'s flatness remedies: SAM at Foret et al.'s default radius, and minority SAM with twice that radius on the minority classes' terms
+METHODS.register('erm-sam', {'label': 'ERM+SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05}})
+METHODS.register('erm-msam', {'label': 'ERM+minority SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05, 'sam_minority_rho': 0.1}})
+TRAIN_KEYS = ('sam_rho', 'sam_minority_rho')   # training settings a method may set (`METHODS[m]['train']`); unset, they stay None
 
 def method_loss(method: str) -> str:
     "The loss a method trains with: 'ce' unless it names another (LDAM, with its cosine head and the paper's margins, max_m = 0.5, s = 30)."
@@ -70,6 +74,9 @@ class Sec3Config(Run, Training):
             raise ValueError(f'method {self.method!r} ' + ('needs a MUNIT configuration' if aug == 'git' else 'does not use a MUNIT configuration'))
         if self.git is not None: self.git.validate()
         if self.munit is not None: self.munit.validate()
+        want = METHODS.get(self.method).get('train', {})
+        if bad := [k for k in TRAIN_KEYS if getattr(self, k) != want.get(k)]:
+            raise ValueError(f'method {self.method!r} sets {bad[0]} to {want.get(bad[0])!r}, got {getattr(self, bad[0])!r}')
         self.check_training()
         for k in ('ekld_images', 'ekld_transforms'):
             if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
@@ -91,7 +98,7 @@ class Sec3Config(Run, Training):
         return _compute_sec3(self, device, root, progress)
     def group_key(self, root: Path | None = None) -> str:
         "Runs with equal group keys train in one vectorized step: same data, architecture and schedule (sampler and seeds aside), same epoch to resume from."
-        alone = [self.key] if method_loss(self.method) != 'ce' else []   # the vectorized trainer trains cross-entropy only
+        alone = [self.key] if method_loss(self.method) != 'ce' or self.sam_rho is not None else []   # the vectorized trainer trains cross-entropy with SGD only
         return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root), *alone], sort_keys=True)
     @classmethod
     def run_group(cls, runs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, amp: bool = False) -> list:
@@ -159,7 +166,7 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     mcfg = munit or munit_config(profile)
     def extra(me):
         aug = METHODS.get(me).get('augment')
-        return dict(git=gcfg if aug else None, munit=mcfg if aug == 'git' else None)
+        return dict(git=gcfg if aug else None, munit=mcfg if aug == 'git' else None, **METHODS.get(me).get('train', {}))
     return [Sec3Config(**base, nuisance=nu, method=me, instance=i, **extra(me)).validate()
             for nu, me, i in itertools.product(nuisances or fig['nuisances'], methods or fig['methods'], range(n))]
 
@@ -262,6 +269,7 @@ def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
     for c in cfgs: c.validate()
     if bad := [c.method for c in cfgs if method_loss(c.method) != 'ce']:
         raise ValueError(f'the vectorized trainer trains cross-entropy only; {bad[0]!r} trains with {method_loss(bad[0])!r}: run it with Sec3Config.run')
+    if bad := [c.method for c in cfgs if c.sam_rho is not None]: raise ValueError(f'the vectorized trainer steps with SGD only; {bad[0]!r} trains with SAM: run it with Sec3Config.run')
     if len({c.group_key(root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see Sec3Config.group_key)')
     out, preps, members, records = [None] * len(cfgs), [], [], []
     for i, cfg in enumerate(cfgs):
