@@ -22,6 +22,7 @@ from .train import Training, TrainConfig, train_classifier
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
+from .representation import sensitivity_per_class
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
@@ -59,6 +60,7 @@ class Sec3Config(Run, Training):
     iso: bool = False          # Figure 8: 5 originals per class
     ekld_images: int = 40
     ekld_transforms: int = 100
+    sens_pairs: int | None = None   # with a value: Speicher et al.'s sens of the penultimate features per class on the test set, over this many pairs (None: not measured)
     seed: int = 0
     version: str = invtransfer.__version__
     git: GITConfig | None = None      # methods with GIT or the Oracle
@@ -78,8 +80,8 @@ class Sec3Config(Run, Training):
         if bad := [k for k in TRAIN_KEYS if getattr(self, k) != want.get(k)]:
             raise ValueError(f'method {self.method!r} sets {bad[0]} to {want.get(bad[0])!r}, got {getattr(self, bad[0])!r}')
         self.check_training()
-        for k in ('ekld_images', 'ekld_transforms'):
-            if getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
+        for k in ('ekld_images', 'ekld_transforms', 'sens_pairs'):
+            if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
         return self
 
@@ -182,17 +184,21 @@ def munit_grid(profile: str = 'smoke', nuisances=None, instances: int | None = N
     return runs
 
 # %% ../nbs/08_experiment.ipynb #bcb45b30
-def _class_rows(src, inst, ekld, acc) -> list[dict]:
+def _class_rows(src, inst, ekld, acc, sens=None) -> list[dict]:
     rank = np.empty(src.num_classes, int); rank[inst.order] = np.arange(src.num_classes)
-    return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c])}
-            for c in range(src.num_classes)]
+    return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c]),
+             **({'sens': float(sens[c])} if sens is not None else {})} for c in range(src.num_classes)]
+
+def _sens(cfg: Sec3Config, src, model, device) -> np.ndarray | None:
+    "Per-class sens of the trained model's penultimate features on the test set's originals (as eKLD's), or None when the run does not measure it."
+    return sensitivity_per_class(model, src.test, cfg.nuisance, cfg.sens_pairs, cfg.seed, src.num_classes, device) if cfg.sens_pairs else None
 
 def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
     lp = model_log_proba(model, device)
     acc = per_class_accuracy(test_t.y, lp(test_t.x).argmax(1), src.num_classes)
     ekld = ekld_per_class(lp, src.test, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms, cfg.seed, src.num_classes)
-    return _class_rows(src, inst, ekld, acc)
+    return _class_rows(src, inst, ekld, acc, _sens(cfg, src, model, device))
 
 def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAugment | None:
     "The GIT batch transform of a method that has one (learned T~ or the Oracle), else None."
@@ -260,7 +266,7 @@ def _evaluate_group(preps: list, device: str) -> list[list[dict]]:
         pred = log_proba_members(ens, torch.as_tensor(test_t.x, device=device)).argmax(-1).cpu().numpy()   # (M, N)
         ekld = ekld_members(ens, src.test, nu, n_img, n_tr, seed, src.num_classes, device)
         for j, i in enumerate(idx):
-            out[i] = _class_rows(src, preps[i][2], ekld[j], per_class_accuracy(test_t.y, pred[j], src.num_classes))
+            out[i] = _class_rows(src, preps[i][2], ekld[j], per_class_accuracy(test_t.y, pred[j], src.num_classes), _sens(preps[i][0], src, preps[i][3], device))
     return out
 
 def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | None = None, progress: bool = False,
