@@ -14,9 +14,10 @@ from .metrics import mean_ci, bootstrap_ci, ci_text
 from .figures import per_class_table
 
 # %% auto #0
-__all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'curves', 'regions',
+__all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'WHERE', 'curves', 'regions',
            'head_accuracy', 'learning_frame', 'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame',
-           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view']
+           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view',
+           'location_frame']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -25,9 +26,9 @@ N_BOOT = 1000          # bootstrap draws over instances for every interval of th
 def curves(t: pd.DataFrame) -> dict:
     """Per (nuisance, method) of a per-class table: the instance ids and (instances x classes) arrays of size, eKLD and accuracy, classes in rank order.
     Every instance of a sweep has the same sizes by rank, so column j holds the j-th largest class of each instance."""
-    out = {}
+    out, values = {}, [v for v in ('size', 'ekld', 'acc', 'sens') if v in t.columns]
     for (nu, me), g in t.groupby(['nuisance', 'method'], sort=False):
-        w = {v: g.pivot_table(index='instance', columns='rank', values=v) for v in ('size', 'ekld', 'acc')}
+        w = {v: g.pivot_table(index='instance', columns='rank', values=v, dropna=False) for v in values}
         out[nu, me] = dict(instances=w['size'].index.to_numpy(), **{v: w[v].to_numpy(float) for v in w})
     return out
 
@@ -54,13 +55,14 @@ def learning_frame(t: pd.DataFrame, floor: float = LEARNED_FLOOR) -> pd.DataFram
 STAND_IN_SIZES = tuple(int(s) for s in zipf_sizes(10, 640))   # the Kuzushiji stand-in's class sizes by rank
 
 def synthetic_table(curves_: dict, instances: int = 8, seed: int = 0, sizes=STAND_IN_SIZES) -> pd.DataFrame:
-    "A made-up per-class table for tests: {(nuisance, method): (eKLD as a function of class size, every class's accuracy)}, eKLD times noise in [0.9, 1.1]."
+    """A made-up per-class table for tests: {(nuisance, method): (eKLD as a function of class size, every class's accuracy[, sens as a function of class size])},
+    eKLD (and sens) times noise in [0.9, 1.1]."""
     rng, rows = np.random.default_rng(seed), []
-    for (nu, me), (ekld, acc) in curves_.items():
+    for (nu, me), (ekld, acc, *sens) in curves_.items():
         for i in range(instances):
             for r, s in enumerate(sizes):
                 rows.append(dict(source='synthetic', nuisance=nu, method=me, arch='resnet20', iso=False, instance=i, **{'class': (r + i) % len(sizes)}, rank=r + 1,
-                                 size=s, ekld=float(ekld(s) * rng.uniform(0.9, 1.1)), acc=acc))
+                                 size=s, ekld=float(ekld(s) * rng.uniform(0.9, 1.1)), acc=acc, **({'sens': float(sens[0](s) * rng.uniform(0.9, 1.1))} if sens else {})))
     return pd.DataFrame(rows)
 
 # %% ../nbs/28_claims.ipynb #d45a2e1d
@@ -88,8 +90,10 @@ CLAIMS = {   # claim: (the paper's statement, the figure it is read on, the meas
     'cnn-git': ('With the simple CNN too, GIT lowers eKLD on the tail classes', 'fig6', 'tail eKLD, GIT / CE+DRS, < 1'),
     'iso': ('Isotransform datasets show the same size trend', 'fig8', 'Spearman ρ(size, eKLD) < 0'),
     'git-accuracy': ('GIT raises balanced accuracy over its DRS baseline (Table 1, K49 columns)', 'table1-k49', 'balanced accuracy, GIT − baseline (points), > 0'),
+    'sens-features': ("The representation is less invariant on small classes (Speicher et al.'s sens)", 'sens', 'Spearman ρ(size, sens) < 0'),
+    'sens-output': ('The output is less invariant on small classes (eKLD of the same runs)', 'sens', 'Spearman ρ(size, eKLD) < 0'),
 }
-TREND_CLAIMS = ('trend', 'cnn', 'iso')
+TREND_CLAIMS = ('trend', 'cnn', 'iso', 'sens-output', 'sens-features')
 
 def _spearman(x, y) -> float:
     "Spearman's rho (Pearson on average ranks); NaN when either side is constant."
@@ -105,7 +109,8 @@ def _measure(claim: str, cs: list, head, tail):
     "The statistic of `claim` on rows `i` of the curves `cs`, its null value and the side of it the paper's claim lies on."
     a = cs[0]
     mean = lambda c, i, m: c['ekld'][i][:, m].mean()
-    if claim in TREND_CLAIMS: return (lambda i: _spearman(a['size'][i].ravel(), a['ekld'][i].ravel())), 0.0, 'below'
+    v = 'sens' if claim == 'sens-features' else 'ekld'
+    if claim in TREND_CLAIMS: return (lambda i: _spearman(a['size'][i].ravel(), a[v][i].ravel())), 0.0, 'below'
     b = cs[1]
     if claim == 'drs': return (lambda i: (a['ekld'][i] - b['ekld'][i]).mean()), 0.0, 'below'
     if claim in ('git-tail', 'cnn-git'): return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
@@ -116,6 +121,7 @@ def _measure(claim: str, cs: list, head, tail):
 
 def _methods(claim: str, nu: str, cv: dict) -> list[list[str]]:
     "The method lists `claim` is read on for nuisance `nu` (one per row), given the curves present."
+    if claim in ('sens-features', 'sens-output'): return [[m] for n, m in cv if n == nu]   # every method: where each one's trend lies
     if claim in TREND_CLAIMS: return [[m] for n, m in cv if n == nu and not METHODS[m].get('augment')]   # the trend without augmentation
     pairs = ([['ce-drs', 'erm']] if claim == 'drs' else [['ce-drs-git', 'ce-drs'], ['ldam-drs-git', 'ldam-drs']] if claim == 'git-accuracy' else [['ce-drs-git', 'ce-drs']])
     return [need for need in pairs if all((nu, m) in cv for m in need)]
@@ -132,8 +138,9 @@ def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARN
     row = dict(claim=claim, statement=text, figure=fig, nuisance=nu, methods=' vs '.join(METHODS[m]['label'] for m in methods), instances=n,
                measure=measure, value=round(v, 3), ci95=ci_text(lo, hi, 2 if claim == 'git-accuracy' else 3))   # points: 2 decimals
     if claim in TREND_CLAIMS:
-        r = bootstrap_ci(lambda i: cs[0]['ekld'][i][:, tail].mean() / cs[0]['ekld'][i][:, head].mean(), n, n_boot, seed=seed)
-        row['tail / head eKLD'] = f'{r[0]:.2f} {ci_text(*r[1:])}'
+        v = 'sens' if claim == 'sens-features' else 'ekld'
+        r = bootstrap_ci(lambda i: cs[0][v][i][:, tail].mean() / cs[0][v][i][:, head].mean(), n, n_boot, seed=seed)
+        row['tail / head'] = f'{r[0]:.2f} {ci_text(*r[1:])}'
     row['verdict'] = f'no verdict: head accuracy below {floor:.2f} ({", ".join(weak)})' if weak else decide(lo, hi, null, side)
     return row
 
@@ -211,3 +218,21 @@ def table1_view(t: pd.DataFrame) -> pd.DataFrame:
     order = [METHODS[m]['table1'] for m in FIGURES['table1-k49']['methods']]
     return (tf.assign(cell=tf.apply(cell, axis=1)).pivot(index='row', columns='column', values='cell')
             .reindex([r for r in order if r in set(tf.row)] + [r for r in dict.fromkeys(tf.row) if r not in order]))
+
+# %% ../nbs/28_claims.ipynb #4e7303ce
+WHERE = {('reproduced', 'reproduced'): 'in the features, and so in the output',
+         ('reproduced', 'not reproduced'): 'in the head: the features are not less invariant on small classes, the output is',
+         ('reproduced', 'inconclusive'): 'in the output; the features are undecided',
+         ('not reproduced', 'reproduced'): 'in the features only: the head undoes it',
+         ('inconclusive', 'reproduced'): 'in the features; the output is undecided'}
+
+def location_frame(f: pd.DataFrame) -> pd.DataFrame:
+    "Where each curve's size trend lies (Speicher et al.'s question asked of the GIT paper's): from the claims `sens-output` (eKLD) and `sens-features` (sens) of a `claims_frame`, per nuisance and method."
+    w = f[f.claim.isin(['sens-output', 'sens-features'])].pivot_table(index=['nuisance', 'methods'], columns='claim', values=['value', 'ci95', 'verdict'], aggfunc='first')
+    rows = []
+    for (nu, me), r in w.iterrows():
+        out, feat = r[('verdict', 'sens-output')], r[('verdict', 'sens-features')]
+        where = (out if out.startswith('no verdict') else feat) if 'no verdict' in out + feat else WHERE.get((out, feat), 'in neither: no size trend decided')
+        rows.append(dict(nuisance=nu, method=me, eKLD_rho=f"{r[('value', 'sens-output')]:+.3f} {r[('ci95', 'sens-output')]}",
+                         sens_rho=f"{r[('value', 'sens-features')]:+.3f} {r[('ci95', 'sens-features')]}", where=where))
+    return pd.DataFrame(rows, columns=['nuisance', 'method', 'eKLD_rho', 'sens_rho', 'where'])

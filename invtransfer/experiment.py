@@ -119,15 +119,17 @@ class Profile:
     git: dict = field(default_factory=dict)    # GITConfig overrides (e.g. K for a dataset)
     members: int = 1                           # classifiers per vectorized step (1: one at a time)
     longer: dict = field(default_factory=dict) # a longer schedule (Training overrides) the Section 3 page checks the profile's against; {}: none
+    sens_pairs: int = 10_000                   # pairs per class for Speicher et al.'s sens, in the figures that measure it (their paper: 10,000)
 
 PROFILES = Registry('Section 3-4 profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=4, batch_size=32, warmup_epochs=1, milestones=(2, 3),
                                                    switch_epoch=2, ekld_images=5, ekld_transforms=5), instances=2,
-                                   note='embedded digits, short schedule, CPU', munit='smoke'))
+                                   note='embedded digits, short schedule, CPU', munit='smoke', sens_pairs=50))
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
                                                      switch_epoch=15, ekld_images=20, ekld_transforms=20), instances=15,
                                     note='real Kuzushiji (KMNIST test split) standing in for K49, CPU', munit='kmnist',
-                                    longer=dict(epochs=50, batch_size=32, warmup_epochs=5, milestones=(30, 40), switch_epoch=30)))   # the paper's K49 schedule at batch 32
+                                    longer=dict(epochs=50, batch_size=32, warmup_epochs=5, milestones=(30, 40), switch_epoch=30),   # the paper's K49 schedule at batch 32
+                                    sens_pairs=2_000))
 PROFILES.register('paper', Profile('paper', dict(source='k49'), instances=30, device='cuda', members=30,
                                    note='K49-LT as in the paper (30 instances, 50 epochs), GPU'))
 
@@ -139,7 +141,8 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle')),
            'table1-k49': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'),
                               methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
-           'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer')}   # Figure 1 on the profile's longer schedule (Section 3's check)
+           'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),
+           'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True)}   # Speicher et al.'s sens beside eKLD   # Figure 1 on the profile's longer schedule (Section 3's check)
 
 def profile_figures(profile: str) -> list[str]:
     "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
@@ -163,7 +166,8 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     n = fig.get('instances', prof.instances) if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')
     if fig.get('schedule') == 'longer' and not prof.longer: raise ValueError(f'profile {profile!r} defines no longer schedule, so it has no {figure}')
-    base = {**prof.overrides, **fig['config'], **(prof.longer if fig.get('schedule') == 'longer' else {}), **{k: v for k, v in overrides.items() if v is not None}}
+    base = {**prof.overrides, **fig['config'], **(prof.longer if fig.get('schedule') == 'longer' else {}), **({'sens_pairs': prof.sens_pairs} if fig.get('sens') else {}),
+            **{k: v for k, v in overrides.items() if v is not None}}
     gcfg = GITConfig(**{**prof.git, **(git or {})}).validate()
     mcfg = munit or munit_config(profile)
     def extra(me):

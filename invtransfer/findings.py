@@ -32,7 +32,7 @@ def size_trend_finding(table: pd.DataFrame, figure: str = 'fig1', label: str | N
     for nu, me in cv:
         r = claim_row(claim, nu, [me], cv, floor, n_boot, seed)
         lines.append(f'- {nu.upper()} / {METHODS[me]["label"]}: ρ = {r["value"]:+.2f} {r["ci95"]} over {r["instances"]} instance(s), '
-                     f'tail / head eKLD {r["tail / head eKLD"]}: {TREND_WORDS.get(r["verdict"], r["verdict"])}.')
+                     f'tail / head eKLD {r["tail / head"]}: {TREND_WORDS.get(r["verdict"], r["verdict"])}.')
     for nu in dict.fromkeys(n for n, _ in cv):
         if (nu, 'erm') in cv and (nu, 'ce-drs') in cv:
             r = claim_row('drs', nu, ['ce-drs', 'erm'], cv, floor, n_boot, seed)
