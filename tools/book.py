@@ -79,16 +79,21 @@ def run(only: list[str] | None = None, jobs: int = 2) -> int:
 NAV_CSS = """<style>
 .it-nav{position:sticky;top:0;z-index:10;background:#f7f7f9;border-bottom:1px solid #ddd;padding:6px 14px;font:14px sans-serif}
 .it-nav a{margin-right:14px;text-decoration:none;color:#2a5db0}.it-nav a.here{font-weight:bold;color:#000}
+.it-lib{display:inline-block;position:relative}.it-lib summary{cursor:pointer;color:#2a5db0}
+.it-lib div{position:absolute;z-index:11;background:#f7f7f9;border:1px solid #ddd;padding:6px 10px;max-height:70vh;overflow:auto;white-space:nowrap}
+.it-lib div a{display:block;margin:2px 0}
 </style>"""
 
 def _nav(current: str) -> str:
-    links = []
+    "The bar on every page: the chapters in one line, the library pages (those not executed) in a drop-down, so the bar does not wrap."
+    chapters, library = [], []
     for p in pages():
         stem = Path(p['out']).stem
         cls = ' class="here"' if stem == current else ''
         label = html.escape(p.get('nav', p['title']))
-        links.append(f'<a href="{stem}.html"{cls} title="{html.escape(p["title"])}">{label}</a>')
-    return f'<nav class="it-nav">{"".join(links)}</nav>'
+        (library if p.get('execute', True) is False else chapters).append(f'<a href="{stem}.html"{cls} title="{html.escape(p["title"])}">{label}</a>')
+    lib = f'<details class="it-lib"><summary>Library ▾</summary><div>{"".join(library)}</div></details>' if library else ''
+    return f'<nav class="it-nav">{"".join(chapters)}{lib}</nav>'
 
 # The wheel's MathJax carries only the STIX-Web fonts; without this, HTML-CSS looks for TeX fonts and fails.
 MATHJAX_FONTS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], '
