@@ -47,7 +47,8 @@ def sensitivity(features, x: np.ndarray, nuisance: Nuisance | str, pairs: int = 
     o, o2 = rng.integers(len(x), size=pairs), rng.integers(len(x), size=pairs)
     f = lambda idx: features(T(x[idx], rng))
     dist = lambda a, b: float(np.linalg.norm(a - b, axis=1).mean())
-    same, rand = dist(f(o), f(o)), dist(f(o), f(o2))   # f(o) twice: two independent draws of t for the same images
+    a, b, c = f(o), f(o), f(o2)   # t1(o), t2(o) and t'(o'): three independent draws of the transformation
+    same, rand = dist(a, b), dist(a, c)
     return dict(sens=same / rand if rand > 0 else np.nan, same=same, random=rand, pairs=pairs)
 
 def sensitivity_per_class(model: nn.Module, split: Split, nuisance: Nuisance | str, pairs: int = 10_000, seed: int = 0,
