@@ -14,10 +14,10 @@ from .metrics import mean_ci, bootstrap_ci, ci_text
 from .figures import per_class_table
 
 # %% auto #0
-__all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'WHERE', 'curves', 'regions',
-           'head_accuracy', 'learning_frame', 'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame',
-           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view',
-           'location_frame']
+__all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'ACCURACY_CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'WHERE',
+           'curves', 'regions', 'head_accuracy', 'learning_frame', 'region_accuracy_frame', 'synthetic_table', 'decide',
+           'combine', 'claim_row', 'claims_frame', 'claims_summary', 'claims_finding', 'schedule_frame',
+           'schedule_finding', 'table1_frame', 'table1_view', 'location_frame']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -51,6 +51,18 @@ def learning_frame(t: pd.DataFrame, floor: float = LEARNED_FLOOR) -> pd.DataFram
         rows.append(dict(nuisance=nu, method=me, instances=len(c['instances']), balanced_acc=round(b[0], 3), ci95=ci_text(*b[1:], 3),
                          head_classes=int(head.sum()), head_acc=round(h[0], 3), head_ci95=ci_text(*h[1:], 3), learned=bool(h[0] >= floor)))
     return pd.DataFrame(rows, columns=['nuisance', 'method', 'instances', 'balanced_acc', 'ci95', 'head_classes', 'head_acc', 'head_ci95', 'learned'])
+
+def region_accuracy_frame(t: pd.DataFrame) -> pd.DataFrame:
+    "Per nuisance and method, test accuracy on the many-shot (the head: the largest fifth), medium and few-shot (the tail: at most the median size) classes, mean over instances with a 95 % interval."
+    rows = []
+    for (nu, me), c in curves(t).items():
+        head, tail = regions(c['size'])
+        row = dict(nuisance=nu, method=me, instances=len(c['instances']))
+        for name, m in (('many', head), ('medium', ~head & ~tail), ('few', tail)):
+            a = mean_ci(c['acc'][:, m].mean(1)) if m.any() else (np.nan,) * 3
+            row[name] = f'{a[0]:.3f} {ci_text(*a[1:], 3)}' if m.any() else '—'
+        rows.append(row)
+    return pd.DataFrame(rows, columns=['nuisance', 'method', 'instances', 'many', 'medium', 'few'])
 
 STAND_IN_SIZES = tuple(int(s) for s in zipf_sizes(10, 640))   # the Kuzushiji stand-in's class sizes by rank
 
@@ -92,7 +104,11 @@ CLAIMS = {   # claim: (the paper's statement, the figure it is read on, the meas
     'git-accuracy': ('GIT raises balanced accuracy over its DRS baseline (Table 1, K49 columns)', 'table1-k49', 'balanced accuracy, GIT − baseline (points), > 0'),
     'sens-features': ("The representation is less invariant on small classes (Speicher et al.'s sens)", 'sens', 'Spearman ρ(size, sens) < 0'),
     'sens-output': ('The output is less invariant on small classes (eKLD of the same runs)', 'sens', 'Spearman ρ(size, eKLD) < 0'),
+    'sam-accuracy': ('SAM raises balanced accuracy over ERM under imbalance (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, ERM+SAM − ERM (points), > 0'),
+    'msam-accuracy': ('A larger ascent on the minority classes raises it further (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, minority SAM − SAM (points), > 0'),
+    'sam-tail': ('Flatness-seeking training makes the tail classes more invariant', 'remedies', 'tail eKLD, ERM+SAM / ERM, < 1'),
 }
+ACCURACY_CLAIMS = ('git-accuracy', 'sam-accuracy', 'msam-accuracy')   # measured in points of balanced accuracy
 TREND_CLAIMS = ('trend', 'cnn', 'iso', 'sens-output', 'sens-features')
 
 def _spearman(x, y) -> float:
@@ -113,17 +129,18 @@ def _measure(claim: str, cs: list, head, tail):
     if claim in TREND_CLAIMS: return (lambda i: _spearman(a['size'][i].ravel(), a[v][i].ravel())), 0.0, 'below'
     b = cs[1]
     if claim == 'drs': return (lambda i: (a['ekld'][i] - b['ekld'][i]).mean()), 0.0, 'below'
-    if claim in ('git-tail', 'cnn-git'): return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
+    if claim in ('git-tail', 'cnn-git', 'sam-tail'): return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
     if claim == 'git-head': return (lambda i: mean(a, i, head) / mean(b, i, head)), 1.0, 'above'
     if claim == 'git-smallest': return (lambda i: (mean(a, i, tail) / mean(b, i, tail)) / (mean(a, i, head) / mean(b, i, head))), 1.0, 'below'
-    if claim == 'git-accuracy': return (lambda i: 100 * (np.nanmean(a['acc'][i], 1) - np.nanmean(b['acc'][i], 1)).mean()), 0.0, 'above'
+    if claim in ACCURACY_CLAIMS: return (lambda i: 100 * (np.nanmean(a['acc'][i], 1) - np.nanmean(b['acc'][i], 1)).mean()), 0.0, 'above'
     raise ValueError(f'unknown claim {claim!r}; known: {", ".join(CLAIMS)}')
 
 def _methods(claim: str, nu: str, cv: dict) -> list[list[str]]:
     "The method lists `claim` is read on for nuisance `nu` (one per row), given the curves present."
     if claim in ('sens-features', 'sens-output'): return [[m] for n, m in cv if n == nu]   # every method: where each one's trend lies
     if claim in TREND_CLAIMS: return [[m] for n, m in cv if n == nu and not METHODS[m].get('augment')]   # the trend without augmentation
-    pairs = ([['ce-drs', 'erm']] if claim == 'drs' else [['ce-drs-git', 'ce-drs'], ['ldam-drs-git', 'ldam-drs']] if claim == 'git-accuracy' else [['ce-drs-git', 'ce-drs']])
+    pairs = {'drs': [['ce-drs', 'erm']], 'git-accuracy': [['ce-drs-git', 'ce-drs'], ['ldam-drs-git', 'ldam-drs']],
+             'sam-accuracy': [['erm-sam', 'erm']], 'sam-tail': [['erm-sam', 'erm']], 'msam-accuracy': [['erm-msam', 'erm-sam']]}.get(claim, [['ce-drs-git', 'ce-drs']])
     return [need for need in pairs if all((nu, m) in cv for m in need)]
 
 def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARNED_FLOOR, n_boot: int = N_BOOT, seed: int = 0) -> dict:
@@ -136,7 +153,7 @@ def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARN
     weak = [f'{METHODS[m]["label"]} {a:.2f}' for m, c in zip(methods, cs) if (a := head_accuracy(c)) < floor]
     text, fig, measure = CLAIMS[claim]
     row = dict(claim=claim, statement=text, figure=fig, nuisance=nu, methods=' vs '.join(METHODS[m]['label'] for m in methods), instances=n,
-               measure=measure, value=round(v, 3), ci95=ci_text(lo, hi, 2 if claim == 'git-accuracy' else 3))   # points: 2 decimals
+               measure=measure, value=round(v, 3), ci95=ci_text(lo, hi, 2 if claim in ACCURACY_CLAIMS else 3))   # points: 2 decimals
     if claim in TREND_CLAIMS:
         v = 'sens' if claim == 'sens-features' else 'ekld'
         r = bootstrap_ci(lambda i: cs[0][v][i][:, tail].mean() / cs[0][v][i][:, head].mean(), n, n_boot, seed=seed)

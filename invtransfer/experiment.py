@@ -142,7 +142,8 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'table1-k49': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'),
                               methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
            'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),
-           'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True)}   # Speicher et al.'s sens beside eKLD   # Figure 1 on the profile's longer schedule (Section 3's check)
+           'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True),   # Speicher et al.'s sens beside eKLD
+           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam'))}   # Shwartz-Ziv et al.'s flatness remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
 
 def profile_figures(profile: str) -> list[str]:
     "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
