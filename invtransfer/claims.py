@@ -107,8 +107,11 @@ CLAIMS = {   # claim: (the paper's statement, the figure it is read on, the meas
     'sam-accuracy': ('SAM raises balanced accuracy over ERM under imbalance (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, ERM+SAM − ERM (points), > 0'),
     'msam-accuracy': ('A larger ascent on the minority classes raises it further (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, minority SAM − SAM (points), > 0'),
     'sam-tail': ('Flatness-seeking training makes the tail classes more invariant', 'remedies', 'tail eKLD, ERM+SAM / ERM, < 1'),
+    'simclr-accuracy': ('Self-supervised pre-training on the same imbalanced data raises balanced accuracy (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, SimCLR+ERM − ERM (points), > 0'),
+    'simclr-nuisance-tail': ('Pre-training told the nuisance makes the tail classes more invariant', 'remedies', 'tail eKLD, SimCLR (nuisance)+ERM / SimCLR+ERM, < 1'),
+    'laplace-accuracy': ('A Bayesian last layer raises balanced accuracy (Shwartz-Ziv et al.)', 'remedies', 'balanced accuracy, ERM+Laplace − ERM (points), > 0'),
 }
-ACCURACY_CLAIMS = ('git-accuracy', 'sam-accuracy', 'msam-accuracy')   # measured in points of balanced accuracy
+ACCURACY_CLAIMS = ('git-accuracy', 'sam-accuracy', 'msam-accuracy', 'simclr-accuracy', 'laplace-accuracy')   # measured in points of balanced accuracy
 TREND_CLAIMS = ('trend', 'cnn', 'iso', 'sens-output', 'sens-features')
 
 def _spearman(x, y) -> float:
@@ -129,7 +132,7 @@ def _measure(claim: str, cs: list, head, tail):
     if claim in TREND_CLAIMS: return (lambda i: _spearman(a['size'][i].ravel(), a[v][i].ravel())), 0.0, 'below'
     b = cs[1]
     if claim == 'drs': return (lambda i: (a['ekld'][i] - b['ekld'][i]).mean()), 0.0, 'below'
-    if claim in ('git-tail', 'cnn-git', 'sam-tail'): return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
+    if claim in ('git-tail', 'cnn-git', 'sam-tail', 'simclr-nuisance-tail'): return (lambda i: mean(a, i, tail) / mean(b, i, tail)), 1.0, 'below'
     if claim == 'git-head': return (lambda i: mean(a, i, head) / mean(b, i, head)), 1.0, 'above'
     if claim == 'git-smallest': return (lambda i: (mean(a, i, tail) / mean(b, i, tail)) / (mean(a, i, head) / mean(b, i, head))), 1.0, 'below'
     if claim in ACCURACY_CLAIMS: return (lambda i: 100 * (np.nanmean(a['acc'][i], 1) - np.nanmean(b['acc'][i], 1)).mean()), 0.0, 'above'
@@ -140,7 +143,9 @@ def _methods(claim: str, nu: str, cv: dict) -> list[list[str]]:
     if claim in ('sens-features', 'sens-output'): return [[m] for n, m in cv if n == nu]   # every method: where each one's trend lies
     if claim in TREND_CLAIMS: return [[m] for n, m in cv if n == nu and not METHODS[m].get('augment')]   # the trend without augmentation
     pairs = {'drs': [['ce-drs', 'erm']], 'git-accuracy': [['ce-drs-git', 'ce-drs'], ['ldam-drs-git', 'ldam-drs']],
-             'sam-accuracy': [['erm-sam', 'erm']], 'sam-tail': [['erm-sam', 'erm']], 'msam-accuracy': [['erm-msam', 'erm-sam']]}.get(claim, [['ce-drs-git', 'ce-drs']])
+             'sam-accuracy': [['erm-sam', 'erm']], 'sam-tail': [['erm-sam', 'erm']], 'msam-accuracy': [['erm-msam', 'erm-sam']],
+             'simclr-accuracy': [['simclr-erm', 'erm']], 'simclr-nuisance-tail': [['simclr-nuisance-erm', 'simclr-erm']],
+             'laplace-accuracy': [['erm-laplace', 'erm']]}.get(claim, [['ce-drs-git', 'ce-drs']])
     return [need for need in pairs if all((nu, m) in cv for m in need)]
 
 def claim_row(claim: str, nu: str, methods: list, cv: dict, floor: float = LEARNED_FLOOR, n_boot: int = N_BOOT, seed: int = 0) -> dict:

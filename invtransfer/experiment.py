@@ -22,7 +22,8 @@ from .train import Training, TrainConfig, train_classifier
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
-from .representation import sensitivity_per_class
+from .representation import sensitivity_per_class, LastLayerLaplace
+from .simclr import pretrain_simclr
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
@@ -41,6 +42,11 @@ METHODS.register('ldam-oracle', {'label': 'LDAM+DRS+Oracle', 'sampler': 'drs', '
 # Shwartz-Ziv et al.'s flatness remedies: SAM at Foret et al.'s default radius, and minority SAM with twice that radius on the minority classes' terms
 METHODS.register('erm-sam', {'label': 'ERM+SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05}})
 METHODS.register('erm-msam', {'label': 'ERM+minority SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05, 'sam_minority_rho': 0.1}})
+# Shwartz-Ziv et al.'s representation remedies: SimCLR pre-training on the same long-tailed set, its views without or with the nuisance, then ERM
+# end to end from those weights; and ERM read through a last-layer Laplace posterior (prior precision 1, 100 draws)
+METHODS.register('simclr-erm', {'label': 'SimCLR+ERM', 'sampler': 'uniform', 'pretrain': 'simclr'})
+METHODS.register('simclr-nuisance-erm', {'label': 'SimCLR (nuisance)+ERM', 'sampler': 'uniform', 'pretrain': 'simclr-nuisance'})
+METHODS.register('erm-laplace', {'label': 'ERM+Laplace', 'sampler': 'uniform', 'predict': 'laplace'})
 TRAIN_KEYS = ('sam_rho', 'sam_minority_rho')   # training settings a method may set (`METHODS[m]['train']`); unset, they stay None
 
 def method_loss(method: str) -> str:
@@ -100,7 +106,8 @@ class Sec3Config(Run, Training):
         return _compute_sec3(self, device, root, progress)
     def group_key(self, root: Path | None = None) -> str:
         "Runs with equal group keys train in one vectorized step: same data, architecture and schedule (sampler and seeds aside), same epoch to resume from."
-        alone = [self.key] if method_loss(self.method) != 'ce' or self.sam_rho is not None else []   # the vectorized trainer trains cross-entropy with SGD only
+        m = METHODS.get(self.method)
+        alone = [self.key] if method_loss(self.method) != 'ce' or self.sam_rho is not None or 'pretrain' in m or 'predict' in m else []   # the vectorized trainer: cross-entropy, SGD, from scratch
         return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root), *alone], sort_keys=True)
     @classmethod
     def run_group(cls, runs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, amp: bool = False) -> list:
@@ -143,7 +150,7 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
                               methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
            'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),
            'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True),   # Speicher et al.'s sens beside eKLD
-           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam'))}   # Shwartz-Ziv et al.'s flatness remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
+           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace'))}   # Shwartz-Ziv et al.'s remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
 
 def profile_figures(profile: str) -> list[str]:
     "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
@@ -198,9 +205,25 @@ def _sens(cfg: Sec3Config, src, model, device) -> np.ndarray | None:
     "Per-class sens of the trained model's penultimate features on the test set's originals (as eKLD's), or None when the run does not measure it."
     return sensitivity_per_class(model, src.test, cfg.nuisance, cfg.sens_pairs, cfg.seed, src.num_classes, device) if cfg.sens_pairs else None
 
+def _log_proba(cfg: Sec3Config, inst, model, device):
+    "How the run predicts: the network's softmax, or the predictive of a last-layer Laplace posterior fitted on its training set."
+    if METHODS.get(cfg.method).get('predict') != 'laplace': return model_log_proba(model, device)
+    la = LastLayerLaplace(model, inst.x, inst.y, prior_precision=1.0, device=device)
+    seed = int(rng_for(cfg.seed, 'laplace', cfg.instance).integers(2**31))
+    return lambda x: la.log_proba(x, samples=100, seed=seed).astype(np.float32)   # the same draws for every input: eKLD compares like with like
+
+def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: str, progress: bool):
+    "SimCLR pre-training of a method that has it, before its classifier training; skipped once that training has a checkpoint (the pre-trained weights are in it)."
+    pre = METHODS.get(cfg.method).get('pretrain')
+    if not pre or ck.exists(): return
+    pck = ck.with_name(ck.stem + '.pretrain.pt')
+    h = pretrain_simclr(model, inst.x, inst.y, replace(tc, sampler='uniform'), cfg.nuisance if pre == 'simclr-nuisance' else None,
+                        checkpoint=pck, device=device, progress=progress)
+    if not np.isfinite(h).all(): raise RuntimeError('SimCLR pre-training diverged: the loss is not finite')
+
 def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
-    lp = model_log_proba(model, device)
+    lp = _log_proba(cfg, inst, model, device)
     acc = per_class_accuracy(test_t.y, lp(test_t.x).argmax(1), src.num_classes)
     ekld = ekld_per_class(lp, src.test, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms, cfg.seed, src.num_classes)
     return _class_rows(src, inst, ekld, acc, _sens(cfg, src, model, device))
@@ -235,7 +258,7 @@ def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root)
     extra = {'git_stats': aug.stats} if aug is not None else {}   # batches seen since the last (re)start
     rec = write_ok(cfg.record_path(root), head, t0, classes=classes, train_loss=history,
                    balanced_acc=float(np.nanmean([c['acc'] for c in classes])), **extra)
-    ck.unlink(missing_ok=True)
+    ck.unlink(missing_ok=True); ck.with_name(ck.stem + '.pretrain.pt').unlink(missing_ok=True)
     return rec
 
 def _check_history(history):
@@ -246,6 +269,7 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     t0, head = time.time(), record_header(cfg, device)
     try:
         inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
+        _pretrain(cfg, inst, model, tc, ck, device, progress)
         history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug,
                                    criterion=_criterion(cfg, inst, src.num_classes))
         _check_history(history)
@@ -281,6 +305,8 @@ def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
     if bad := [c.method for c in cfgs if method_loss(c.method) != 'ce']:
         raise ValueError(f'the vectorized trainer trains cross-entropy only; {bad[0]!r} trains with {method_loss(bad[0])!r}: run it with Sec3Config.run')
     if bad := [c.method for c in cfgs if c.sam_rho is not None]: raise ValueError(f'the vectorized trainer steps with SGD only; {bad[0]!r} trains with SAM: run it with Sec3Config.run')
+    if bad := [c.method for c in cfgs if {'pretrain', 'predict'} & set(METHODS.get(c.method))]:
+        raise ValueError(f'the vectorized trainer trains from scratch and predicts with the network; {bad[0]!r} does not: run it with Sec3Config.run')
     if len({c.group_key(root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see Sec3Config.group_key)')
     out, preps, members, records = [None] * len(cfgs), [], [], []
     for i, cfg in enumerate(cfgs):

@@ -62,7 +62,8 @@ def provenance(records: list[dict], profile: str, expected: int | None = None) -
 # %% ../nbs/09_figures.ipynb #180678be
 NUISANCE_LABELS = {'rot': 'ROT (rotation)', 'bg': 'BG (background)', 'dil': 'DIL (dilation/erosion)'}
 COLORS = {'erm': '#1f77b4', 'ce-drs': '#d62728', 'ce-drs-git': '#2ca02c', 'oracle': '#7f7f7f', 'ldam-drs': '#ff7f0e', 'ldam-drs-git': '#bcbd22',
-          'ldam-oracle': '#c7c7c7', 'erm-sam': '#9467bd', 'erm-msam': '#8c564b'}
+          'ldam-oracle': '#c7c7c7', 'erm-sam': '#9467bd', 'erm-msam': '#8c564b', 'simclr-erm': '#e377c2', 'simclr-nuisance-erm': '#17becf',
+          'erm-laplace': '#7f7f00'}
 
 def plot_ekld_vs_size(summary: pd.DataFrame, title: str = '', value_label: str = 'eKLD (lower = more invariant)'):
     "Matplotlib panels of mean and 95% band of a per-class value against class size."
