@@ -15,9 +15,9 @@ from .figures import per_class_table
 
 # %% auto #0
 __all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'ACCURACY_CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'WHERE',
-           'curves', 'regions', 'head_accuracy', 'learning_frame', 'region_accuracy_frame', 'synthetic_table', 'decide',
-           'combine', 'claim_row', 'claims_frame', 'claims_summary', 'claims_finding', 'schedule_frame',
-           'schedule_finding', 'table1_frame', 'table1_view', 'location_frame']
+           'HESSIAN_CLAIM', 'curves', 'regions', 'head_accuracy', 'learning_frame', 'region_accuracy_frame',
+           'synthetic_table', 'decide', 'combine', 'claim_row', 'claims_frame', 'claims_summary', 'claims_finding',
+           'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view', 'location_frame', 'hessian_frame']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -258,3 +258,20 @@ def location_frame(f: pd.DataFrame) -> pd.DataFrame:
         rows.append(dict(nuisance=nu, method=me, eKLD_rho=f"{r[('value', 'sens-output')]:+.3f} {r[('ci95', 'sens-output')]}",
                          sens_rho=f"{r[('value', 'sens-features')]:+.3f} {r[('ci95', 'sens-features')]}", where=where))
     return pd.DataFrame(rows, columns=['nuisance', 'method', 'eKLD_rho', 'sens_rho', 'where'])
+
+# %% ../nbs/28_claims.ipynb #8af07828
+HESSIAN_CLAIM = 'Imbalanced training finds flatter minima: smaller leading Hessian eigenvalues than balanced training of the same size (Shwartz-Ziv et al., Figure 10a)'
+
+def hessian_frame(long_tailed: list[dict], balanced: list[dict], n_boot: int = N_BOOT, seed: int = 0) -> pd.DataFrame:
+    """Per nuisance: the mean magnitude of the leading Hessian eigenvalues (`hessian_top` of the records) after long-tailed and after balanced training,
+    their ratio paired over instances with a bootstrap 95 % interval, and the verdict on `HESSIAN_CLAIM` by `decide` (ratio below 1)."""
+    key = lambda r: (r['config']['nuisance'], r['config']['instance'])
+    lt, bal = ({key(r): np.abs(r['hessian_top']).mean() for r in recs if r.get('status') == 'ok' and r.get('hessian_top')} for recs in (long_tailed, balanced))
+    rows = []
+    for nu in dict.fromkeys(k[0] for k in lt):
+        inst = sorted(i for n, i in lt if n == nu and (n, i) in bal)
+        a, b = np.array([lt[nu, i] for i in inst]), np.array([bal[nu, i] for i in inst])
+        v, lo, hi = bootstrap_ci(lambda i: a[i].mean() / b[i].mean(), len(inst), n_boot, seed=seed) if inst else (np.nan,) * 3
+        rows.append(dict(nuisance=nu, instances=len(inst), long_tailed=round(float(a.mean()), 4) if inst else np.nan, balanced=round(float(b.mean()), 4) if inst else np.nan,
+                         ratio=round(v, 3), ci95=ci_text(lo, hi, 3), verdict=decide(lo, hi, 1.0, 'below') if len(inst) > 1 else 'inconclusive'))
+    return pd.DataFrame(rows, columns=['nuisance', 'instances', 'long_tailed', 'balanced', 'ratio', 'ci95', 'verdict'])

@@ -22,7 +22,7 @@ from .train import Training, TrainConfig, train_classifier
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
-from .representation import sensitivity_per_class, LastLayerLaplace
+from .representation import sensitivity_per_class, LastLayerLaplace, training_hessian_top
 from .simclr import pretrain_simclr
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
@@ -66,6 +66,8 @@ class Sec3Config(Run, Training):
     iso: bool = False          # Figure 8: 5 originals per class
     ekld_images: int = 40
     ekld_transforms: int = 100
+    balanced: bool | None = None     # True: every class gets the same size, the long-tailed instance's total shared out equally (Shwartz-Ziv et al.'s balanced control)
+    hessian_top: int | None = None  # with a value: this many leading eigenvalues of the training loss's Hessian at the end of training, in the record
     sens_pairs: int | None = None   # with a value: Speicher et al.'s sens of the penultimate features per class on the test set, over this many pairs (None: not measured)
     seed: int = 0
     version: str = invtransfer.__version__
@@ -86,7 +88,8 @@ class Sec3Config(Run, Training):
         if bad := [k for k in TRAIN_KEYS if getattr(self, k) != want.get(k)]:
             raise ValueError(f'method {self.method!r} sets {bad[0]} to {want.get(bad[0])!r}, got {getattr(self, bad[0])!r}')
         self.check_training()
-        for k in ('ekld_images', 'ekld_transforms', 'sens_pairs'):
+        if self.balanced is False: raise ValueError('balanced is True or None (long-tailed), not False: one configuration, one key')
+        for k in ('ekld_images', 'ekld_transforms', 'sens_pairs', 'hessian_top'):
             if getattr(self, k) is not None and getattr(self, k) <= 0: raise ValueError(f'{k} must be positive, got {getattr(self, k)}')
         if self.instance < 0: raise ValueError(f'instance must be >= 0, got {self.instance}')
         return self
@@ -107,7 +110,7 @@ class Sec3Config(Run, Training):
     def group_key(self, root: Path | None = None) -> str:
         "Runs with equal group keys train in one vectorized step: same data, architecture and schedule (sampler and seeds aside), same epoch to resume from."
         m = METHODS.get(self.method)
-        alone = [self.key] if method_loss(self.method) != 'ce' or self.sam_rho is not None or 'pretrain' in m or 'predict' in m else []   # the vectorized trainer: cross-entropy, SGD, from scratch
+        alone = [self.key] if method_loss(self.method) != 'ce' or self.sam_rho is not None or 'pretrain' in m or 'predict' in m or self.hessian_top else []   # the vectorized trainer: cross-entropy, SGD, from scratch, no Hessian
         return json.dumps([self.source, self.arch, vector_signature(self.train_config()), _resume_epoch(self, root), *alone], sort_keys=True)
     @classmethod
     def run_group(cls, runs: list, *, device: str = 'cpu', root: Path | None = None, progress: bool = False, amp: bool = False) -> list:
@@ -127,11 +130,12 @@ class Profile:
     members: int = 1                           # classifiers per vectorized step (1: one at a time)
     longer: dict = field(default_factory=dict) # a longer schedule (Training overrides) the Section 3 page checks the profile's against; {}: none
     sens_pairs: int = 10_000                   # pairs per class for Speicher et al.'s sens, in the figures that measure it (their paper: 10,000)
+    hessian_top: int = 10                      # leading Hessian eigenvalues, in the figures that measure them (Shwartz-Ziv et al.: 10)
 
 PROFILES = Registry('Section 3-4 profile')
 PROFILES.register('smoke', Profile('smoke', dict(source='digits', epochs=4, batch_size=32, warmup_epochs=1, milestones=(2, 3),
                                                    switch_epoch=2, ekld_images=5, ekld_transforms=5), instances=2,
-                                   note='embedded digits, short schedule, CPU', munit='smoke', sens_pairs=50))
+                                   note='embedded digits, short schedule, CPU', munit='smoke', sens_pairs=50, hessian_top=2))
 PROFILES.register('kmnist', Profile('kmnist', dict(source='kmnist', epochs=25, batch_size=64, warmup_epochs=3, milestones=(15, 20),
                                                      switch_epoch=15, ekld_images=20, ekld_transforms=20), instances=15,
                                     note='real Kuzushiji (KMNIST test split) standing in for K49, CPU', munit='kmnist',
@@ -150,6 +154,8 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
                               methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
            'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),
            'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True),   # Speicher et al.'s sens beside eKLD
+           'hessian': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # Shwartz-Ziv et al.'s Figure 10a, long-tailed
+           'hessian-balanced': dict(config=dict(arch='resnet20', iso=False, balanced=True), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # ... and balanced, same total
            'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace'))}   # Shwartz-Ziv et al.'s remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
 
 def profile_figures(profile: str) -> list[str]:
@@ -174,7 +180,7 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     n = fig.get('instances', prof.instances) if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')
     if fig.get('schedule') == 'longer' and not prof.longer: raise ValueError(f'profile {profile!r} defines no longer schedule, so it has no {figure}')
-    base = {**prof.overrides, **fig['config'], **(prof.longer if fig.get('schedule') == 'longer' else {}), **({'sens_pairs': prof.sens_pairs} if fig.get('sens') else {}),
+    base = {**prof.overrides, **fig['config'], **(prof.longer if fig.get('schedule') == 'longer' else {}), **({'sens_pairs': prof.sens_pairs} if fig.get('sens') else {}), **({'hessian_top': prof.hessian_top} if fig.get('hessian') else {}),
             **{k: v for k, v in overrides.items() if v is not None}}
     gcfg = GITConfig(**{**prof.git, **(git or {})}).validate()
     mcfg = munit or munit_config(profile)
@@ -247,15 +253,16 @@ def _criterion(cfg: Sec3Config, inst, num_classes: int):
 
 def _prepare(cfg: Sec3Config, src, device: str, root):
     "The instance, the freshly initialised model, the training settings, checkpoint path and augmentation of a run."
-    inst = build_lt_instance(src.train, src.lt_sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
+    sizes = np.full(len(src.lt_sizes), src.lt_sizes.sum() // len(src.lt_sizes)) if cfg.balanced else src.lt_sizes
+    inst = build_lt_instance(src.train, sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
     torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
     xf = inst.x.astype(np.float32) / 255
     model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std(), head='normed' if method_loss(cfg.method) == 'ldam' else 'linear')
     tc = cfg.train_config()
     return inst, model, tc, cfg.checkpoint_path(root), _augment(cfg, inst, tc, device, root)
 
-def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root) -> dict:
-    extra = {'git_stats': aug.stats} if aug is not None else {}   # batches seen since the last (re)start
+def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root, **more) -> dict:
+    extra = {**({'git_stats': aug.stats} if aug is not None else {}), **more}   # GIT: batches seen since the last (re)start
     rec = write_ok(cfg.record_path(root), head, t0, classes=classes, train_loss=history,
                    balanced_acc=float(np.nanmean([c['acc'] for c in classes])), **extra)
     ck.unlink(missing_ok=True); ck.with_name(ck.stem + '.pretrain.pt').unlink(missing_ok=True)
@@ -274,9 +281,10 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
                                    criterion=_criterion(cfg, inst, src.num_classes))
         _check_history(history)
         classes = _evaluate(cfg, src, inst, model, device)
+        more = {'hessian_top': training_hessian_top(model, inst.x, inst.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()} if cfg.hessian_top else {}
     except Exception as e:
         write_failed(cfg.record_path(root), head, e, t0); raise
-    return _write_ok(cfg, head, t0, classes, history, aug, ck, root)
+    return _write_ok(cfg, head, t0, classes, history, aug, ck, root, **more)
 
 # %% ../nbs/08_experiment.ipynb #eecc1b66
 def _resume_epoch(cfg: Sec3Config, root) -> int:
@@ -305,6 +313,7 @@ def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
     if bad := [c.method for c in cfgs if method_loss(c.method) != 'ce']:
         raise ValueError(f'the vectorized trainer trains cross-entropy only; {bad[0]!r} trains with {method_loss(bad[0])!r}: run it with Sec3Config.run')
     if bad := [c.method for c in cfgs if c.sam_rho is not None]: raise ValueError(f'the vectorized trainer steps with SGD only; {bad[0]!r} trains with SAM: run it with Sec3Config.run')
+    if any(c.hessian_top for c in cfgs): raise ValueError('the vectorized trainer does not measure the Hessian: run these with Sec3Config.run')
     if bad := [c.method for c in cfgs if {'pretrain', 'predict'} & set(METHODS.get(c.method))]:
         raise ValueError(f'the vectorized trainer trains from scratch and predicts with the network; {bad[0]!r} does not: run it with Sec3Config.run')
     if len({c.group_key(root) for c in cfgs}) > 1: raise ValueError('these runs cannot share a vectorized step (see Sec3Config.group_key)')

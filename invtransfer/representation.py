@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['head_layer', 'penultimate', 'sensitivity', 'sensitivity_per_class', 'fit_probe', 'probe_accuracy', 'hvp_operator',
-           'lanczos_top', 'hessian_top', 'LastLayerLaplace']
+           'lanczos_top', 'hessian_top', 'training_hessian_top', 'LastLayerLaplace']
 
 # %% ../nbs/29_representation.ipynb #4266b91a
 def head_layer(model: nn.Module) -> nn.Linear:
@@ -86,8 +86,8 @@ def hvp_operator(loss_fn, params: list[torch.Tensor]):
 
 def lanczos_top(op, n: int, k: int = 10, steps: int | None = None, seed: int = 0) -> np.ndarray:
     """The `k` eigenvalues of largest magnitude of a symmetric operator `op` on R^n (for a Hessian: its leading singular values, with their sign),
-    by `steps` Lanczos iterations with full reorthogonalisation (default min(n, 2k + 20)); exact when `steps` = n."""
-    steps = min(n, steps or 2 * k + 20)
+    by `steps` Lanczos iterations with full reorthogonalisation (default min(n, 2k + 10)); exact when `steps` = n."""
+    steps = min(n, steps or 2 * k + 10)
     if not 1 <= k <= steps: raise ValueError(f'need 1 <= k <= steps <= n, got k={k}, steps={steps}, n={n}')
     g = torch.Generator().manual_seed(seed)
     Q = torch.zeros(steps, n, dtype=torch.float64)
@@ -112,6 +112,17 @@ def hessian_top(model: nn.Module, loss_fn, k: int = 10, steps: int | None = None
     model.eval()
     params = [p for p in model.parameters() if p.requires_grad]
     return lanczos_top(hvp_operator(loss_fn, params), sum(p.numel() for p in params), k, steps, seed)
+
+def training_hessian_top(model: nn.Module, x: np.ndarray, y: np.ndarray, k: int = 10, steps: int | None = None, seed: int = 0,
+                         device: str = 'cpu', chunk: int = 256) -> np.ndarray:
+    """`hessian_top` for the mean cross-entropy of a training set of uint8 images `x` and labels `y`, in eval mode, `chunk` images at a time:
+    H v is the size-weighted sum of the chunks' H v (the Hessian of a mean is the mean of the Hessians), so memory stays that of one chunk."""
+    model.eval()
+    params = [p for p in model.parameters() if p.requires_grad]
+    dtype = params[0].dtype
+    parts = [(to_tensor(x[i:i + chunk]).to(device, dtype), torch.as_tensor(y[i:i + chunk], device=device)) for i in range(0, len(y), chunk)]
+    ops = [(hvp_operator(lambda xb=xb, yb=yb: F.cross_entropy(model(xb), yb), params), len(yb) / len(y)) for xb, yb in parts]
+    return lanczos_top(lambda v: sum(w * op(v) for op, w in ops), sum(p.numel() for p in params), k, steps, seed)
 
 # %% ../nbs/29_representation.ipynb #7c8089b0
 class LastLayerLaplace:
