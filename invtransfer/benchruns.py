@@ -16,7 +16,7 @@ from .data import BENCHMARKS, rng_for
 from .benchmarks import load_benchmark
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model
-from .train import Training, TrainConfig, train_classifier
+from .train import Training, TrainConfig, train_classifier, check_finite
 from .samplers import make_sampler
 from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator
 from .git import GITConfig, GITAugment, LearnedNuisance
@@ -224,7 +224,7 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
         crit = _criterion(cfg, b.counts)
         history = train_classifier(model, b.train.x, b.train.y, tc, checkpoint=ck, device=device, progress=progress,
                                    augment=aug, criterion=crit)
-        if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
+        check_finite(history)
         test_acc, val_acc = class_accuracies(model, b.test, b.num_classes, device), class_accuracies(model, b.val, b.num_classes, device)
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise
@@ -303,7 +303,7 @@ def _run_streaming(cfg: Sec5Config, fb, rec: dict, t0: float, ck: Path, device: 
         files = FileBatches(fb, tc.seed, device, augment=git.apply if git else None)
         history = train_classifier(model, None, fb.train_y, tc, checkpoint=ck, device=device, progress=progress, criterion=crit,
                                    batches=files, channels_last=False)
-        if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
+        check_finite(history)
         top1, top5, per_class = topk_streaming(model, fb, device)
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise

@@ -18,7 +18,7 @@ from .transforms import NUISANCES
 from .models import MODELS, make_model
 from .samplers import make_sampler
 from .losses import make_loss
-from .train import Training, TrainConfig, train_classifier
+from .train import Training, TrainConfig, train_classifier, check_finite
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
@@ -225,7 +225,7 @@ def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: s
     pck = ck.with_name(ck.stem + '.pretrain.pt')
     h = pretrain_simclr(model, inst.x, inst.y, replace(tc, sampler='uniform'), cfg.nuisance if pre == 'simclr-nuisance' else None,
                         checkpoint=pck, device=device, progress=progress)
-    if not np.isfinite(h).all(): raise RuntimeError('SimCLR pre-training diverged: the loss is not finite')
+    check_finite(h, 'SimCLR pre-training')
 
 def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
@@ -268,9 +268,6 @@ def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root,
     ck.unlink(missing_ok=True); ck.with_name(ck.stem + '.pretrain.pt').unlink(missing_ok=True)
     return rec
 
-def _check_history(history):
-    if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
-
 def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     src = load_source(cfg.source, seed=cfg.seed)   # missing/corrupt data raises before anything is written
     t0, head = time.time(), record_header(cfg, device)
@@ -279,7 +276,7 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
         _pretrain(cfg, inst, model, tc, ck, device, progress)
         history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug,
                                    criterion=_criterion(cfg, inst, src.num_classes))
-        _check_history(history)
+        check_finite(history)
         classes = _evaluate(cfg, src, inst, model, device)
         more = {'hessian_top': training_hessian_top(model, inst.x, inst.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()} if cfg.hessian_top else {}
     except Exception as e:
@@ -332,7 +329,7 @@ def train_group(cfgs: list[Sec3Config], *, device: str = 'cpu', root: Path | Non
         raise
     done = []
     for p, rec, h in zip(preps, records, histories):
-        try: _check_history(h); done.append((p, rec, h))
+        try: check_finite(h); done.append((p, rec, h))
         except RuntimeError as e: write_failed(p[1].record_path(root), rec[1], e, rec[0])
     rows = _evaluate_group([(p[1], p[2], p[3], p[4]) for p, _, _ in done], device)
     trainer = {'vectorized': len(members), 'amp': amp}

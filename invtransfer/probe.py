@@ -15,7 +15,7 @@ from .runs import Run, record_header, write_failed, write_ok
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES, get_nuisance
 from .models import MODELS, make_model
-from .train import Training, TrainConfig, train_classifier
+from .train import Training, TrainConfig, train_classifier, check_finite
 from .metrics import mean_ci, bootstrap_ci, ci_text, model_log_proba, per_class_accuracy
 from .representation import penultimate, sensitivity_per_class, fit_probe, probe_accuracy
 from .experiment import PROFILES
@@ -79,7 +79,7 @@ def _compute_probe(cfg: ProbeRun, device: str, root, progress: bool) -> dict:
         xf = xb.astype(np.float32) / 255
         model = make_model(cfg.arch, src.channels, len(big), src.image_size, xf.mean(), xf.std())
         history = train_classifier(model, xb, label[inst.y[hm]], cfg.train_config(), checkpoint=ck, device=device, progress=progress)
-        if not np.isfinite(history).all(): raise RuntimeError('training diverged: the loss is not finite')
+        check_finite(history)
         test = transformed_split(src.test, cfg.nuisance, cfg.seed)
         hh = np.isin(test.y, big)
         own = per_class_accuracy(label[test.y[hh]], model_log_proba(model, device)(test.x[hh]).argmax(1), len(big))   # the backbone on its own classes

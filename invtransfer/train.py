@@ -17,7 +17,7 @@ from .samplers import make_sampler
 
 # %% auto #0
 __all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'TensorBatches', 'OneNetwork', 'minority_classes', 'sam_step', 'fit',
-           'train_classifier']
+           'train_classifier', 'check_finite']
 
 # %% ../nbs/07_train.ipynb #c87e0b1e
 @dataclass(frozen=True)
@@ -190,3 +190,7 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray | None, y: np.ndarray
     if batches is None: batches = TensorBatches(x, y, device, next(model.parameters()).dtype, augment)   # float32, or float64 in exactness tests
     elif augment is not None: raise ValueError('give the augmentation to the batch source')
     return fit(OneNetwork(model, batches, criterion, channels_last), [y], [cfg], [checkpoint], progress=progress)[0]
+
+def check_finite(history, what: str = 'training') -> None:
+    "Raise if a loss history has a non-finite value: the run diverged, and its record must say so rather than be evaluated."
+    if not np.isfinite(np.asarray(history, dtype=float)).all(): raise RuntimeError(f'{what} diverged: the loss is not finite')
