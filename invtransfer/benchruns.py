@@ -15,7 +15,7 @@ from .runs import Run, record_header, write_failed, write_ok
 from .data import BENCHMARKS, rng_for
 from .benchmarks import load_benchmark
 from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
-from .models import MODELS, make_model
+from .models import MODELS, make_model, seeded_model
 from .train import Training, TrainConfig, train_classifier, check_finite
 from .samplers import make_sampler
 from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator
@@ -198,11 +198,8 @@ def _bench_augment(cfg: Sec5Config, b, tc: TrainConfig, device: str, root) -> Be
     return BenchAugment(tc.seed, b.flip, b.crop_pad, git, cfg.randaugment)
 
 def _bench_model(cfg: Sec5Config, b):
-    torch.manual_seed(int(rng_for(cfg.seed, 'sec5-init', cfg.arch).integers(2**31)))
-    xf = b.train.x.astype(np.float32) / 255
-    axes = (0, 1, 2) if xf.ndim == 4 else None
-    return make_model(cfg.arch, b.channels, b.num_classes, b.image_size, xf.mean(axes), xf.std(axes),
-                      head='normed' if cfg.loss == 'ldam' else 'linear')
+    return seeded_model(cfg.arch, b.train.x, b.channels, b.num_classes, b.image_size, rng_for(cfg.seed, 'sec5-init', cfg.arch).integers(2**31),
+                        head='normed' if cfg.loss == 'ldam' else 'linear')
 
 def _criterion(cfg: Sec5Config, counts) -> LTCriterion:
     return LTCriterion(make_loss(cfg.loss, counts, gamma=cfg.focal_gamma, max_m=cfg.ldam_max_m, s=cfg.ldam_s),

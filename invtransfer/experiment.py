@@ -15,7 +15,7 @@ from .config import Registry, load_state, claim, try_claim, release_claim
 from .runs import Run, record_header, write_failed, write_ok
 from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
 from .transforms import NUISANCES
-from .models import MODELS, make_model
+from .models import MODELS, seeded_model
 from .samplers import make_sampler
 from .losses import make_loss
 from .train import Training, TrainConfig, train_classifier, check_finite
@@ -255,9 +255,8 @@ def _prepare(cfg: Sec3Config, src, device: str, root):
     "The instance, the freshly initialised model, the training settings, checkpoint path and augmentation of a run."
     sizes = np.full(len(src.lt_sizes), src.lt_sizes.sum() // len(src.lt_sizes)) if cfg.balanced else src.lt_sizes
     inst = build_lt_instance(src.train, sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
-    torch.manual_seed(int(rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31)))
-    xf = inst.x.astype(np.float32) / 255
-    model = make_model(cfg.arch, src.channels, src.num_classes, src.image_size, xf.mean(), xf.std(), head='normed' if method_loss(cfg.method) == 'ldam' else 'linear')
+    model = seeded_model(cfg.arch, inst.x, src.channels, src.num_classes, src.image_size, rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31),
+                         head='normed' if method_loss(cfg.method) == 'ldam' else 'linear')
     tc = cfg.train_config()
     return inst, model, tc, cfg.checkpoint_path(root), _augment(cfg, inst, tc, device, root)
 

@@ -15,7 +15,7 @@ from .config import config_dict, config_hash, atomic_savez, results_root, read_j
 from .runs import Run, device_name, record_header, write_failed, write_ok
 from .data import BENCHMARKS, GTSRB_CLASSES, rng_for
 from .models import MODELS
-from .models import make_model
+from .models import seeded_model
 from .train import TrainConfig, train_classifier
 from .munit import munit_paths, load_nuisance_model
 from .metrics import to_tensor
@@ -113,10 +113,7 @@ def train_judge(cfg: FidelityConfig, device: str = 'cpu', root: Path | None = No
         tilde, _ = _tilde(cfg, device, root)
         pool = type(pool)(_samples_u8(tilde, pool.x, j.seed, 'judge-samples', cfg.munit.key, device), pool.y)
         test_x = _samples_u8(tilde, b.test.x, j.seed, 'judge-test-samples', cfg.munit.key, device)
-    torch.manual_seed(int(rng_for(j.seed, 'judge-init', j.arch).integers(2**31)))
-    xf = pool.x.astype(np.float32) / 255
-    axes = (0, 1, 2) if xf.ndim == 4 else None
-    model = make_model(j.arch, b.channels, b.num_classes, b.image_size, xf.mean(axes), xf.std(axes))
+    model = seeded_model(j.arch, pool.x, b.channels, b.num_classes, b.image_size, rng_for(j.seed, 'judge-init', j.arch).integers(2**31))
     if (state := load_state(paths['judge'])) is not None:
         model.load_state_dict(state['model']); return model.to(device).eval(), state['record']
     t0 = time.time()

@@ -12,7 +12,7 @@ from .config import Registry
 from .losses import NormedLinear
 
 # %% auto #0
-__all__ = ['MODELS', 'BasicBlock', 'CifarResNet', 'SimpleCNN', 'Normalized', 'make_model', 'n_params']
+__all__ = ['MODELS', 'BasicBlock', 'CifarResNet', 'SimpleCNN', 'Normalized', 'make_model', 'seeded_model', 'n_params']
 
 # %% ../nbs/05_models.ipynb #bed6d6da
 class BasicBlock(nn.Module):
@@ -95,5 +95,12 @@ def make_model(arch: str, in_channels: int, num_classes: int, image_size: int = 
         parent, name = _last_linear(net)
         setattr(parent, name, NormedLinear(getattr(parent, name).in_features, num_classes))
     return Normalized(net, mean, std)
+
+def seeded_model(arch: str, x: np.ndarray, in_channels: int, num_classes: int, image_size: int, seed: int, head: str = 'linear') -> Normalized:
+    "A freshly initialised `make_model` whose weights depend only on `seed`, normalised by the mean and std of its uint8 training images `x` (N×H×W, or N×H×W×C: one value per channel)."
+    torch.manual_seed(int(seed))
+    xf = x.astype(np.float32) / 255
+    axes = (0, 1, 2) if xf.ndim == 4 else None
+    return make_model(arch, in_channels, num_classes, image_size, xf.mean(axes), xf.std(axes), head)
 
 def n_params(m: nn.Module) -> int: return sum(p.numel() for p in m.parameters())
