@@ -20,7 +20,8 @@ from .train import Training, TrainConfig, train_classifier, check_finite
 from .samplers import make_sampler
 from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator
 from .git import GITConfig, GITAugment, LearnedNuisance
-from .metrics import model_log_proba, per_class_accuracy
+from .metrics import model_log_proba, per_class_accuracy, ekld_per_class
+from .representation import LastLayerLaplace, training_hessian_top
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
@@ -94,6 +95,10 @@ class Sec5Config(Run, Training):
     randaugment: tuple | None = None   # (number of operations, magnitude)
     generator: str | None = None       # key of the MUNIT run to use (default: the benchmark's own)
     munit_speed: MunitSpeed | None = field(default=None, metadata=OPTIONAL)   # how the own MUNIT run trains (None: the reference path; existing keys unchanged)
+    predict: str | None = None           # None: the network's softmax; 'laplace': a last-layer Laplace posterior (prior precision 1, 100 draws)
+    ekld_images: int | None = None       # with ekld_transforms: per-class eKLD on test images under T~ (the `munit` run's, or `generator`)
+    ekld_transforms: int | None = None
+    hessian_top: int | None = None       # the leading eigenvalues of the training loss's Hessian at the end of training
     version: str = invtransfer.__version__
 
     def validate(self):
@@ -102,6 +107,14 @@ class Sec5Config(Run, Training):
         if self.augment not in AUGMENTS: raise ValueError(f'unknown augmentation {self.augment!r}; known: {", ".join(AUGMENTS)}')
         if (self.augment == 'git') != (self.git is not None and self.munit is not None):
             raise ValueError('GIT needs both git=GITConfig(...) and munit=MunitConfig(...), and only GIT takes them')
+        if (self.ekld_images is None) != (self.ekld_transforms is None): raise ValueError('ekld_images and ekld_transforms go together')
+        if self.ekld_images is not None:
+            if min(self.ekld_images, self.ekld_transforms) < 1: raise ValueError(f'eKLD needs at least one image and one transformation, got {self.ekld_images} x {self.ekld_transforms}')
+            if self.munit is None: raise ValueError('eKLD on a benchmark is measured under T~: give munit=MunitConfig(...) (the benchmark\'s MUNIT run, or with generator= a kept one)')
+        if self.predict not in (None, 'laplace'): raise ValueError(f"predict must be None (the network) or 'laplace', got {self.predict!r}")
+        if self.hessian_top is not None and self.hessian_top < 1: raise ValueError(f'hessian_top must be positive, got {self.hessian_top}')
+        if self.sam_minority_rho is not None and (self.loss, self.schedule, self.augment) != ('ce', 'none', 'none'):
+            raise ValueError('minority SAM weighs plain cross-entropy terms: it needs ERM (loss ce, schedule none, no augmentation)')
         if (self.augment == 'randaugment') != (self.randaugment is not None):
             raise ValueError('RandAugment needs randaugment=(N, M), and only RandAugment takes it')
         if self.git is not None: self.git.validate()
@@ -115,6 +128,8 @@ class Sec5Config(Run, Training):
     @property
     def label(self) -> str:
         base = 'ERM' if (self.loss, self.schedule) == ('ce', 'none') else f'{LOSS_LABELS[self.loss]}+{SCHEDULE_LABELS[self.schedule]}'
+        if self.sam_rho is not None: base += ' +SAM' if self.sam_minority_rho is None else ' +minority SAM'
+        if self.predict == 'laplace': base += ' +Laplace'
         if self.augment == 'git': return base + (' +GIT (all classes)' if self.git.K is None else ' +GIT')
         return base + (' +RandAugment' if self.augment == 'randaugment' else '')
     def check_data(self): bench(self.benchmark, self.data_seed, self.data)
@@ -206,29 +221,48 @@ def _criterion(cfg: Sec5Config, counts) -> LTCriterion:
                        cfg.schedule, counts, cfg.switch_epoch, cfg.cb_beta)
 
 def class_accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
-    "Per-class test accuracy of `model` on `split`."
-    return per_class_accuracy(split.y, model_log_proba(model, device)(split.x).argmax(1), num_classes)
+    "Per-class test accuracy of `model` (a network, or a function of uint8 images giving log-probabilities) on `split`."
+    lp = model if not isinstance(model, torch.nn.Module) else model_log_proba(model, device)
+    return per_class_accuracy(split.y, lp(split.x).argmax(1), num_classes)
+
+def _measure(cfg: Sec5Config, b, model, device: str, root) -> tuple:
+    "How the run predicts (the network, or its Laplace predictive), and what it measures besides accuracy: per-class eKLD under T~, the Hessian's top."
+    lp = model_log_proba(model, device) if cfg.predict is None else \
+        LastLayerLaplace(model, b.train.x, b.train.y, prior_precision=1.0, device=device).predictive(100, int(rng_for(cfg.seed, 'laplace', cfg.benchmark).integers(2**31)))
+    more = {}
+    if cfg.ekld_images is not None:
+        tilde = _generator(cfg, device, root)
+        more['ekld'] = ekld_per_class(lp, b.test, lambda x, rng: tilde.images(x, rng, device), cfg.ekld_images, cfg.ekld_transforms, cfg.seed, b.num_classes)
+    if cfg.hessian_top is not None:
+        more['hessian_top'] = training_hessian_top(model, b.train.x, b.train.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()
+    return lp, more
 
 def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     b = bench(cfg.benchmark, cfg.data_seed, cfg.data)   # missing or corrupt data raises before anything is written
     rec = record_header(cfg, device, label=cfg.label)
     t0, ck = time.time(), cfg.checkpoint_path(root)
-    if not hasattr(b, 'train'): return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
+    if not hasattr(b, 'train'):
+        if any(v is not None for v in (cfg.predict, cfg.ekld_images, cfg.hessian_top, cfg.sam_rho)):
+            raise ValueError(f'{cfg.benchmark} streams its images from files: its runs take no SAM, Laplace, eKLD or Hessian')
+        return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
     try:
         tc = cfg.train_config()
         model = _bench_model(cfg, b)
         aug = _bench_augment(cfg, b, tc, device, root)
-        crit = _criterion(cfg, b.counts)
+        crit = None if cfg.sam_minority_rho is not None else _criterion(cfg, b.counts)   # minority SAM weighs plain cross-entropy terms (ERM)
         history = train_classifier(model, b.train.x, b.train.y, tc, checkpoint=ck, device=device, progress=progress,
                                    augment=aug, criterion=crit)
         check_finite(history)
-        test_acc, val_acc = class_accuracies(model, b.test, b.num_classes, device), class_accuracies(model, b.val, b.num_classes, device)
+        lp, more = _measure(cfg, b, model, device, root)
+        test_acc, val_acc = class_accuracies(lp, b.test, b.num_classes, device), class_accuracies(lp, b.val, b.num_classes, device)
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise
     extra = {'git_stats': aug.stats} if aug is not None and aug.stats is not None else {}
+    ekld = more.pop('ekld', None)
     rec = write_ok(cfg.record_path(root), rec, t0, balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
-                   classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c])}
-                            for c in range(b.num_classes)], train_loss=history, split=b.spec, **extra)
+                   classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c]),
+                             **({} if ekld is None else {'ekld': float(ekld[c])})} for c in range(b.num_classes)],
+                   train_loss=history, split=b.spec, **extra, **more)
     ck.unlink(missing_ok=True)
     return rec
 

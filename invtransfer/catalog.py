@@ -16,13 +16,14 @@ from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid,
 from .benchruns import Sec5Config
 from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
 from .quality import quality_config
+from .remedies import remedies_grid, hessian_grid, flat
 
 # %% auto #0
 __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
            'status_summary', 'reproduce', 'provenance_frame', 'profile_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
-EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit')
+EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit', 'benchmark-remedies')
 
 def targets(profile: str) -> list[str]:
     "Every target `profile` defines: its figures if it is a Section 3/4 profile, its tables and the extra targets if it is a Section 5/6 one."
@@ -63,6 +64,9 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
     if target == 'munit-quality':
         q = quality_config(profile)
         return [(f'MUNIT {q.munit.munit.iterations:,} iterations', '', [q.munit]), ('quality curve', '', [q])]
+    if target == 'benchmark-remedies':
+        cfgs = [c for c in flat(remedies_grid(profile)) + flat(hessian_grid(profile)) if isinstance(c, Sec5Config)]
+        return _munit_cell(cfgs) + _grouped(cfgs, lambda c: c.label + (f' · Hessian' + (' (balanced)' if ('balanced', True) in c.data else ' (long-tailed)') if c.hessian_top else ' · eKLD under T~'))
     if target in EXTRA_TARGETS:
         grid = (switch_epoch_grid(profile) if target == 'git-from-switch-epoch' else stronger_munit_grid(profile) if target == 'stronger-munit'
                 else [c for t in LONGER_MUNIT_TABLES for c in longer_munit_grid(profile, table=t)])
@@ -100,7 +104,8 @@ def status_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/22_catalog.ipynb #c733fa1d
 TARGET_FLAGS = {'git-from-switch-epoch': 'table3 --git-from-switch-epoch', 'longer-munit': 'table1 table3 --longer-munit', 'fidelity': 'table1 --rows ERM --fidelity',
-                'munit-quality': 'table1 --rows ERM --munit-quality', 'stronger-munit': 'table1 table2 --stronger-munit'}
+                'munit-quality': 'table1 --rows ERM --munit-quality', 'stronger-munit': 'table1 table2 --stronger-munit',
+                'benchmark-remedies': 'table1 --rows ERM --remedies'}
 
 def reproduce(profile: str, target: str) -> str:
     "The command that computes (or reads from the cache) what one target of `profile` needs."

@@ -19,7 +19,7 @@ __all__ = ['CODH', 'KMNIST_FILES', 'K49_FILES', 'DATA_FILES', 'SOURCES', 'BENCHM
            'DataCorruptError', 'md5_of', 'require_files', 'download', 'have_data', 'Source', 'read_idx', 'split_pool',
            'load_digits_source', 'load_kmnist_source', 'load_k49_source', 'write_fake_k49', 'load_source', 'LTInstance',
            'class_order', 'class_lists', 'build_lt_instance', 'transformed_split', 'Benchmark', 'lt_subset',
-           'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt']
+           'balanced_sizes', 'load_digits_lt', 'gtsrb_tracks', 'track_holdout', 'write_gtsrb32', 'load_gtsrb_lt']
 
 # %% ../nbs/01_data.ipynb #cd132858
 def zipf_sizes(num_classes: int, F: float, alpha: float = 2.0, n_min: int = 5) -> np.ndarray:
@@ -289,14 +289,19 @@ def lt_subset(y: np.ndarray, sizes: np.ndarray, order: np.ndarray, seed: int, ta
 BENCHMARKS = Registry('benchmark')
 
 # %% ../nbs/01_data.ipynb #4d1bb94e
+def balanced_sizes(sizes) -> np.ndarray:
+    "A long tail's total shared equally among its classes (the remainder dropped): the balanced control of the same size."
+    return np.full(len(sizes), int(np.sum(sizes)) // len(sizes))
+
 @BENCHMARKS.register('digits-lt')
-def load_digits_lt(root=None, seed: int = 0, n_max: int = 100, imbalance: float = 10) -> Benchmark:
-    "Embedded UCI digits, exponential long tail (smoke profile)."
+def load_digits_lt(root=None, seed: int = 0, n_max: int = 100, imbalance: float = 10, balanced: bool = False) -> Benchmark:
+    "Embedded UCI digits, exponential long tail (smoke profile); `balanced`: the same total, equal classes."
     src = load_digits_source(seed=seed)
     sizes = exp_sizes(10, n_max, imbalance)
+    if balanced: sizes = balanced_sizes(sizes)
     keep = lt_subset(src.train.y, sizes, np.arange(10), seed)
-    return Benchmark('digits-lt', src.train[keep], src.val, src.test, 10, note='UCI digits, exponential long tail (smoke)',
-                     spec=dict(sizes=sizes.tolist(), seed=seed, order='class id'))
+    return Benchmark('digits-lt', src.train[keep], src.val, src.test, 10, note='UCI digits, exponential long tail (smoke)' + (', balanced' if balanced else ''),
+                     spec=dict(sizes=sizes.tolist(), seed=seed, order='class id', **({'balanced': True} if balanced else {})))
 
 # %% ../nbs/01_data.ipynb #522b1ce2
 GTSRB_FILES = [FileSpec('gtsrb32/gtsrb32-train.npz', '99e752332b375096e70602a56505d543',
@@ -354,7 +359,7 @@ def _gtsrb_specs(root) -> list[FileSpec]:
 
 @BENCHMARKS.register('gtsrb-lt')
 def load_gtsrb_lt(root=None, seed: int = 0, n_max: int = 1907, alpha: float = 1.8, n_min: int = 5, val_frac: float = 0.25,
-                  files: list[FileSpec] | None = None) -> Benchmark:
+                  files: list[FileSpec] | None = None, balanced: bool = False) -> Benchmark:
     "GTSRB-LT: 25 % of tracks held out for validation, Zipf long tail on the rest (capped per class), test unchanged."
     trp, tep = require_files('gtsrb', files or _gtsrb_specs(root), root)
     with np.load(trp) as z: x, y, names = z['x'], z['y'].astype(np.int64), z['filenames']
@@ -364,9 +369,10 @@ def load_gtsrb_lt(root=None, seed: int = 0, n_max: int = 1907, alpha: float = 1.
     avail = np.bincount(y[keep], minlength=43)
     order = np.lexsort((np.arange(43), -avail))            # most images first, ties by class id
     sizes = np.minimum(zipf_sizes(43, n_max, alpha, n_min), avail[order])
+    if balanced: sizes = balanced_sizes(sizes)   # the same total, equal classes (the Hessian's control)
     lt = keep[lt_subset(y[keep], sizes, order, seed)]
     spec = dict(n_max=n_max, alpha=alpha, n_min=n_min, val_frac=val_frac, seed=seed, sizes=sizes.tolist(),
-                order=order.tolist(), capped=int((zipf_sizes(43, n_max, alpha, n_min) > sizes).sum()), split='by track')
+                order=order.tolist(), capped=int((zipf_sizes(43, n_max, alpha, n_min) > sizes).sum()), split='by track', **({'balanced': True} if balanced else {}))
     bm = Benchmark('gtsrb-lt', Split(x[lt], y[lt]), Split(x[held], y[held]), test, 43,
                    note='GTSRB at 32x32, Zipf 1.8 long tail, validation = 25 % of tracks', spec=spec)
     bm.tracks = {'train': tracks[lt], 'val': tracks[held]}

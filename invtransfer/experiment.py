@@ -13,7 +13,7 @@ from tqdm import tqdm
 import invtransfer
 from .config import Registry, load_state, claim, try_claim, release_claim
 from .runs import Run, record_header, write_failed, write_ok
-from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for
+from .data import SOURCES, load_source, build_lt_instance, transformed_split, rng_for, balanced_sizes
 from .transforms import NUISANCES
 from .models import MODELS, seeded_model
 from .samplers import make_sampler
@@ -214,9 +214,7 @@ def _sens(cfg: Sec3Config, src, model, device) -> np.ndarray | None:
 def _log_proba(cfg: Sec3Config, inst, model, device):
     "How the run predicts: the network's softmax, or the predictive of a last-layer Laplace posterior fitted on its training set."
     if METHODS.get(cfg.method).get('predict') != 'laplace': return model_log_proba(model, device)
-    la = LastLayerLaplace(model, inst.x, inst.y, prior_precision=1.0, device=device)
-    seed = int(rng_for(cfg.seed, 'laplace', cfg.instance).integers(2**31))
-    return lambda x: la.log_proba(x, samples=100, seed=seed).astype(np.float32)   # the same draws for every input: eKLD compares like with like
+    return LastLayerLaplace(model, inst.x, inst.y, prior_precision=1.0, device=device).predictive(100, int(rng_for(cfg.seed, 'laplace', cfg.instance).integers(2**31)))
 
 def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: str, progress: bool):
     "SimCLR pre-training of a method that has it, before its classifier training; skipped once that training has a checkpoint (the pre-trained weights are in it)."
@@ -253,7 +251,7 @@ def _criterion(cfg: Sec3Config, inst, num_classes: int):
 
 def _prepare(cfg: Sec3Config, src, device: str, root):
     "The instance, the freshly initialised model, the training settings, checkpoint path and augmentation of a run."
-    sizes = np.full(len(src.lt_sizes), src.lt_sizes.sum() // len(src.lt_sizes)) if cfg.balanced else src.lt_sizes
+    sizes = balanced_sizes(src.lt_sizes) if cfg.balanced else src.lt_sizes
     inst = build_lt_instance(src.train, sizes, cfg.nuisance, cfg.instance, cfg.seed, iso=cfg.iso)
     model = seeded_model(cfg.arch, inst.x, src.channels, src.num_classes, src.image_size, rng_for(cfg.seed, 'init', cfg.instance, cfg.arch).integers(2**31),
                          head='normed' if method_loss(cfg.method) == 'ldam' else 'linear')

@@ -18,14 +18,14 @@ from .models import MODELS
 from .models import seeded_model
 from .train import TrainConfig, train_classifier
 from .munit import munit_paths, load_nuisance_model
-from .metrics import to_tensor
+from .metrics import to_tensor, to_u8
 from .benchruns import BenchMunitRun, bench, class_accuracies
 from .recipes import BENCH_PROFILES, sec5_config
 from .reports import paired_runs, size_group
 
 # %% auto #0
 __all__ = ['FIDELITY_JUDGE', 'FIDELITY_LONGER', 'FIDELITY_SHARED', 'CLASS_NAMES', 'JUDGE_LABEL', 'JudgeConfig', 'FidelityConfig',
-           'judge_pool', 'fidelity_paths', 'train_judge', 'reconstruct', 'to_u8', 'class_name', 'top_confusions',
+           'judge_pool', 'fidelity_paths', 'train_judge', 'reconstruct', 'class_name', 'top_confusions',
            'fidelity_configs', 'fidelity_root', 'load_fidelity', 'fidelity_frame', 'fidelity_finding', 'plot_fidelity',
            'damaged_classes', 'damage_frame', 'damage_finding']
 
@@ -131,10 +131,6 @@ def reconstruct(tilde, x: torch.Tensor) -> torch.Tensor:
     z = x * 2 - 1
     return (tilde.gen_b.decode(tilde.content(z), tilde.gen_b.style(z)) + 1) / 2
 
-def to_u8(x: torch.Tensor) -> np.ndarray:
-    "float (N, C, H, W) in [0, 1] -> uint8 (N, H, W, C), or (N, H, W) for one channel."
-    a = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
-    return a[..., 0] if a.shape[-1] == 1 else a
 
 def _measure_fidelity(cfg: FidelityConfig, paths: dict, device: str, root, batch: int = 256) -> dict:
     t0, rec = time.time(), record_header(cfg, device)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from .data import rng_for
-from .metrics import to_tensor, to_float
+from .metrics import to_tensor, to_float, to_u8
 from .transforms import get_nuisance
 
 # %% auto #0
@@ -64,6 +64,10 @@ class LearnedNuisance:
     def __init__(self, tilde): self.tilde = tilde
     def __call__(self, x, idx, rng):
         return self.tilde(x, torch.Generator().manual_seed(int(rng.integers(2**63))))
+    @torch.no_grad()
+    def images(self, x: np.ndarray, rng, device: str = 'cpu', batch: int = 256) -> np.ndarray:
+        "One T~ sample of each uint8 image (N, H, W[, C]), as uint8 images: T~ as the nuisance `T(x, rng)` that `metrics.ekld_per_class` draws from."
+        return np.concatenate([to_u8(self(to_tensor(x[i:i + batch]).to(device), None, rng)) for i in range(0, len(x), batch)])
 
 class OracleNuisance:
     "The true nuisance, re-sampled at every call, applied to the clean originals of the examples."

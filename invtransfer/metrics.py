@@ -12,8 +12,8 @@ from .data import Split, rng_for
 from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
-__all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'score_dtype', 'model_log_proba', 'per_class_accuracy', 'balanced_accuracy',
-           'mean_ci', 'bootstrap_ci', 'ci_text']
+__all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'to_u8', 'score_dtype', 'model_log_proba', 'per_class_accuracy',
+           'balanced_accuracy', 'mean_ci', 'bootstrap_ci', 'ci_text']
 
 # %% ../nbs/06_metrics.ipynb #22bc3a37
 def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, nuisance: Nuisance | str,
@@ -43,6 +43,11 @@ def to_float(x: torch.Tensor, dtype=torch.float32) -> torch.Tensor:
 def to_tensor(x: np.ndarray) -> torch.Tensor:
     "uint8 numpy (N,H,W) or (N,H,W,C) -> float (N,C,H,W) in [0, 1]."
     return to_float(torch.from_numpy(np.ascontiguousarray(x)))
+
+def to_u8(x: torch.Tensor) -> np.ndarray:
+    "float (N, C, H, W) in [0, 1] -> uint8 numpy (N, H, W, C), or (N, H, W) for one channel: `to_tensor`'s inverse."
+    a = (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    return a[..., 0] if a.shape[-1] == 1 else a
 
 def score_dtype(dtype):
     "The dtype log-probabilities are computed in for a network of `dtype`."

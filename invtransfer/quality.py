@@ -13,10 +13,10 @@ import torch
 import invtransfer
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for
-from .metrics import to_tensor
+from .metrics import to_tensor, to_u8
 from .munit import MUNIT_SPEEDS, snapshot_iterations, snapshot_generator
 from .benchruns import BenchMunitRun, bench
-from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, to_u8, fidelity_configs
+from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, fidelity_configs
 from .figures import sample_diversity
 
 # %% auto #0

@@ -14,6 +14,9 @@ from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
 from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run
 from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
+from .remedies import remedies_grid, hessian_grid, flat, curve_records
+from .figures import per_class_table
+from .claims import learning_frame, hessian_frame
 from .variants import SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame, switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding
 
 # %% auto #0
@@ -36,6 +39,7 @@ def parse_args(argv=None):
     p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in LONGER_MUNIT_TABLES of table1 and/or table3")
     p.add_argument('--stronger-munit', action='store_true', help="also Table 1's GIT rows and Table 2's all-classes rows with T~ from the profile's stronger MUNIT (quality.STRONGER_MUNIT)")
     p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot")
+    p.add_argument('--remedies', action='store_true', help="also the remedies chapter's benchmark runs: ERM, CE+DRS, GIT, SAM, minority SAM and Laplace measuring per-class eKLD under T~, and ERM's Hessian after long-tailed and balanced training")
     return p.parse_args(argv)
 
 def main(argv=None) -> int:
@@ -55,6 +59,7 @@ def main(argv=None) -> int:
         if a.stronger_munit:
             if stronger_munit_run(a.profile) is None: raise ValueError(f'profile {a.profile!r} defines no stronger MUNIT (quality.STRONGER_MUNIT)')
             cfgs.update({c.key: c for c in stronger_munit_grid(a.profile, a.seeds)})
+        if a.remedies: cfgs.update({c.key: c for c in flat(remedies_grid(a.profile, None, a.seeds)) + flat(hessian_grid(a.profile, a.seeds))})
         cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
         if not a.no_compute:
@@ -74,6 +79,11 @@ def main(argv=None) -> int:
         f = stronger_munit_frame(a.profile, root, a.seeds)
         print(f'\nGIT on the stronger T~ ({a.profile}, MUNIT run {stronger_munit_run(a.profile).key}):'); print(f.to_string(index=False) if len(f) else '')
         print(stronger_munit_finding(f, stronger_munit_run(a.profile).munit.iterations))
+    if a.remedies:
+        recs = curve_records(remedies_grid(a.profile, None, a.seeds), root)[0]
+        print(f'\nRemedies on the benchmark ({a.profile}):'); print(learning_frame(per_class_table(recs)).to_string(index=False) if recs else 'no completed runs')
+        h = hessian_frame(*(curve_records({'erm': g}, root)[0] for g in hessian_grid(a.profile, a.seeds).values()))
+        print('Hessian, long-tailed against balanced:'); print(h.to_string(index=False) if len(h) else 'no completed pairs')
     if a.no_compute:
         have = sum(c.done(root) for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
