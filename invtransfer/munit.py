@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_munit.ipynb #5af16c0b
 from __future__ import annotations
-import contextlib, gzip, hashlib, io, time
+import contextlib, gzip, hashlib, io, time, warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
@@ -20,11 +20,11 @@ from .transforms import NUISANCES
 from .metrics import to_tensor
 
 # %% auto #0
-__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'LayerNorm', 'AdaIN', 'InstanceNorm',
-           'conv_block', 'ResBlock', 'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance',
-           'load_nuisance_model', 'save_generator', 'load_generator', 'stored_generator', 'train_munit', 'MunitRun',
-           'munit_paths', 'snapshot_iterations', 'snapshot_generator', 'load_munit_grids', 'fixed_inputs',
-           'true_samples', 'nuisance_model']
+__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'cpu_capability', 'native_bf16',
+           'speed_for', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block', 'ResBlock', 'Generator', 'Discriminator',
+           'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'save_generator', 'load_generator',
+           'stored_generator', 'train_munit', 'MunitRun', 'munit_paths', 'snapshot_iterations', 'snapshot_generator',
+           'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -80,8 +80,29 @@ class MunitSpeed:
     channels_last: bool = False   # NHWC layout of images and convolution weights
     compile: bool = False         # torch.compile of the four networks, in place
     def autocast(self, device_type: str):
-        "The autocast context of a forward pass on `device_type`."
-        return torch.autocast(device_type, dtype=torch.bfloat16) if self.amp else contextlib.nullcontext()
+        "The autocast context of a forward pass on `device_type`; warns where bfloat16 is not native there (it still computes the same)."
+        if not self.amp: return contextlib.nullcontext()
+        if not native_bf16(device_type):
+            warnings.warn(f'bfloat16 autocast on a {device_type} without native bfloat16 ({cpu_capability(device_type)}): convolutions fall back to '
+                          f"a slow path (measured about 20x slower than float32); use MUNIT_SPEEDS[speed_for('{device_type}')]", stacklevel=2)
+        return torch.autocast(device_type, dtype=torch.bfloat16)
+
+def cpu_capability(device_type: str = 'cpu') -> str:
+    "What the machine's `device_type` offers for bfloat16, in words (recorded beside benchmarks)."
+    if device_type == 'cuda':
+        return f'compute capability {".".join(map(str, torch.cuda.get_device_capability()))}' if torch.cuda.is_available() else 'no CUDA device'
+    flags = [n for n, f in (('avx512_bf16', '_is_avx512_bf16_supported'), ('amx', '_is_amx_tile_supported')) if getattr(torch.cpu, f, lambda: False)()]
+    return f"{torch.backends.cpu.get_cpu_capability()}{', ' + ', '.join(flags) if flags else ', no avx512_bf16 or amx'}"
+
+def native_bf16(device_type: str) -> bool:
+    "Whether bfloat16 convolutions run natively: a CPU with AVX512-BF16 or AMX, a CUDA GPU of compute capability 8 or more."
+    if device_type == 'cuda': return torch.cuda.is_available() and torch.cuda.get_device_capability()[0] >= 8
+    if device_type == 'cpu': return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+    return False
+
+def speed_for(device: str) -> str:
+    "The `MUNIT_SPEEDS` entry measured fastest for `device` here: `cpu` on a CPU with native bfloat16, else `reference`."
+    return 'cpu' if torch.device(device).type == 'cpu' and native_bf16('cpu') else 'reference'
 
 MUNIT_SPEEDS = Registry('MUNIT speed')
 MUNIT_SPEEDS.register('reference', MunitSpeed())

@@ -117,11 +117,13 @@ def _bench_munit(*args):
                            '--shapes', '28x28x1:1', *args], capture_output=True, text=True, cwd=ROOT)
 
 def test_bench_munit_without_the_official_code(tmp_path):
-    "Without the official trainer, the MUNIT benchmark says so, times ours and records it; bad names end with exit status 2."
-    r = _bench_munit('--official', str(tmp_path/'absent'), '--speeds', 'reference', '--out', str(tmp_path))
+    "Without the official trainer, the MUNIT benchmark says so, times ours (the reference and this machine's speed) and records it with the chip's bfloat16 support; bad names end with exit status 2."
+    from invtransfer.munit import cpu_capability, speed_for
+    r = _bench_munit('--official', str(tmp_path/'absent'), '--out', str(tmp_path))
     assert r.returncode == 0 and 'official MUNIT not found' in r.stdout, r.stderr[-1000:]
     rec = json.loads(next(tmp_path.glob('munit-cpu-*.json')).read_text())
     row, = rec['rows']
+    assert set(rec['speeds']) == set(row['it_per_s']) == {'reference', speed_for('cpu')} and rec['machine'].endswith(cpu_capability())
     assert rec['official'] is None and 'ratio' not in row and len(row['it_per_s']['reference']) == 1 and row['it_per_s']['reference'][0] > 0
     for bad, message in ((['--speeds', 'fastest'], "unknown MUNIT speed 'fastest'"), (['--shapes', '32x3'], "shape '32x3' is not HxWxC:batch")):
         r = _bench_munit('--out', str(tmp_path), *bad)

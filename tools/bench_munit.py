@@ -1,6 +1,6 @@
 """Our MUNIT training iteration against the official NVlabs one, at the paper's configuration, side by side in one run.
 
-    python tools/bench_munit.py [--official DIR] [--rounds 3] [--seconds 6] [--speeds reference cpu] [--device cpu]
+    python tools/bench_munit.py [--official DIR] [--rounds 3] [--seconds 6] [--speeds reference [cpu]] [--device cpu]
                                 [--shapes 28x28x1:1 32x32x3:1 32x32x3:8] [--out results/bench]     (invtransfer bench munit)
     python tools/bench_munit.py --git-cost [--seconds 4]
 
@@ -91,11 +91,12 @@ def git_cost(seconds: float, device: str):
 
 def machine(device: str) -> str:
     import torch
-    if device.startswith('cuda'): return torch.cuda.get_device_name(device)
+    if device.startswith('cuda'): return f'{torch.cuda.get_device_name(device)}, {__import__("invtransfer.munit").munit.cpu_capability("cuda")}'
     name = platform.processor() or platform.machine()
     try: name = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): pass
-    return f'{name}, {os.cpu_count()} cores, {torch.get_num_threads()} threads'
+    from invtransfer.munit import cpu_capability
+    return f'{name}, {os.cpu_count()} cores, {torch.get_num_threads()} threads, {cpu_capability()}'
 
 
 def main(argv=None) -> int:
@@ -103,7 +104,7 @@ def main(argv=None) -> int:
     p.add_argument('--official', default=str(DEFAULT_OFFICIAL), help='folder holding official_munit.py and official/ (default: %(default)s)')
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--seconds', type=float, default=6.0)
-    p.add_argument('--speeds', nargs='+', default=['reference', 'cpu'], help='our MUNIT_SPEEDS to time')
+    p.add_argument('--speeds', nargs='+', help="our MUNIT_SPEEDS to time (default: 'reference' and, where it differs, speed_for(device): the entry for this machine)")
     p.add_argument('--shapes', nargs='+', default=['28x28x1:1', '32x32x3:1', '32x32x3:8'], help='HxWxC:batch')
     p.add_argument('--device', default='cpu')
     p.add_argument('--out', default=str(ROOT/'results'/'bench'))
@@ -115,7 +116,8 @@ def main(argv=None) -> int:
         print(json.dumps(worker(impl, int(hw), int(ch), int(batch), float(seconds), a.device, a.official))); return 0
     if a.git_cost: git_cost(a.seconds, a.device); return 0
 
-    from invtransfer.munit import MUNIT_SPEEDS
+    from invtransfer.munit import MUNIT_SPEEDS, speed_for
+    a.speeds = a.speeds or list(dict.fromkeys(['reference', speed_for(a.device)]))
     shapes = []
     try:
         for s in a.speeds: MUNIT_SPEEDS.get(s)   # an unknown name stops here, with the known ones
