@@ -10,12 +10,13 @@ import numpy as np
 from .config import Registry
 from .benchruns import Sec5Config
 from .recipes import BENCH_PROFILES, sec5_config
-from .experiment import METHODS, method_loss
+from .experiment import METHODS, method_loss, collect
+from .claims import hessian_frame
 from .quality import stronger_munit_run
 
 # %% auto #0
 __all__ = ['LT_METHODS', 'SCHEDULE_OF', 'REMEDY_SETTINGS', 'tilde_run', 'remedy_config', 'remedies_grid', 'hessian_grid', 'flat',
-           'curve_records']
+           'curve_records', 'benchmark_hessian_frame']
 
 # %% ../nbs/30_remedies.ipynb #9b9ce6d0
 LT_METHODS = ('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'erm-laplace')   # the remedies chapter's methods that a benchmark run has
@@ -68,13 +69,19 @@ def curve_records(grid: dict, root: Path | None = None) -> tuple[list[dict], dic
     "The ok records of a grid's runs as Section 4 records (source, nuisance 'learned', method, arch, instance = seed; classes with rank, size, eKLD, accuracy), and counts of missing and failed runs."
     out, counts = [], {'ok': 0, 'missing': 0, 'failed': 0}
     for method, cfgs in grid.items():
-        for c in cfgs:
-            r = c.load_record(root)
-            if r is None or r['status'] != 'ok': counts['missing' if r is None else 'failed'] += 1; continue
-            counts['ok'] += 1
-            order = sorted(r['classes'], key=lambda k: (-k['size'], k['class']))
-            classes = [{'class': k['class'], 'rank': i + 1, 'size': k['size'], 'ekld': k.get('ekld', np.nan), 'acc': k['test_acc']} for i, k in enumerate(order)]
-            out.append({**{k: r[k] for k in ('key', 'status', 'device', 'wall_s', 'invtransfer') if k in r},
-                        'config': {'source': c.benchmark, 'nuisance': 'learned', 'method': method, 'arch': c.arch, 'iso': False, 'instance': c.seed},
-                        'classes': classes, **({'hessian_top': r['hessian_top']} if 'hessian_top' in r else {})})
+        ok, n = collect(cfgs, root)
+        out += [_as_curve(r, method) for r in ok]
+        counts = {k: counts[k] + n[k] for k in counts}
     return out, counts
+
+def _as_curve(r: dict, method: str) -> dict:
+    "One ok benchmark record as a Section 4 record of `method`."
+    c, order = r['config'], sorted(r['classes'], key=lambda k: (-k['size'], k['class']))
+    classes = [{'class': k['class'], 'rank': i + 1, 'size': k['size'], 'ekld': k.get('ekld', np.nan), 'acc': k['test_acc']} for i, k in enumerate(order)]
+    return {**{k: r[k] for k in ('key', 'status', 'device', 'wall_s', 'invtransfer') if k in r},
+            'config': {'source': c['benchmark'], 'nuisance': 'learned', 'method': method, 'arch': c['arch'], 'iso': False, 'instance': c['seed']},
+            'classes': classes, **({'hessian_top': r['hessian_top']} if 'hessian_top' in r else {})}
+
+def benchmark_hessian_frame(profile: str, seeds: int | None = None, root: Path | None = None, benchmark: str | None = None):
+    "`hessian_frame` of the profile's Hessian runs: ERM's leading eigenvalues after long-tailed against balanced training, paired by seed."
+    return hessian_frame(*(curve_records({'erm': g}, root)[0] for g in hessian_grid(profile, seeds, benchmark).values()))

@@ -14,9 +14,9 @@ from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
 from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run
 from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
-from .remedies import remedies_grid, hessian_grid, flat, curve_records
+from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_frame
 from .figures import per_class_table
-from .claims import learning_frame, hessian_frame
+from .claims import learning_frame
 from .variants import SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame, switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding
 
 # %% auto #0
@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     if a.remedies:
         recs = curve_records(remedies_grid(a.profile, None, a.seeds), root)[0]
         print(f'\nRemedies on the benchmark ({a.profile}):'); print(learning_frame(per_class_table(recs)).to_string(index=False) if recs else 'no completed runs')
-        h = hessian_frame(*(curve_records({'erm': g}, root)[0] for g in hessian_grid(a.profile, a.seeds).values()))
+        h = benchmark_hessian_frame(a.profile, a.seeds, root)
         print('Hessian, long-tailed against balanced:'); print(h.to_string(index=False) if len(h) else 'no completed pairs')
     if a.no_compute:
         have = sum(c.done(root) for c in cfgs)
