@@ -124,6 +124,7 @@ def test_bench_munit_without_the_official_code(tmp_path):
     rec = json.loads(next(tmp_path.glob('munit-cpu-*.json')).read_text())
     row, = rec['rows']
     assert set(rec['speeds']) == set(row['it_per_s']) == {'reference', speed_for('cpu')} and rec['machine'].endswith(cpu_capability())
+    assert set(row['gflop_per_it']) == set(row['it_per_s']) and row['gflop_per_it']['reference'] > 1
     assert rec['official'] is None and 'ratio' not in row and len(row['it_per_s']['reference']) == 1 and row['it_per_s']['reference'][0] > 0
     for bad, message in ((['--speeds', 'fastest'], "unknown MUNIT speed 'fastest'"), (['--shapes', '32x3'], "shape '32x3' is not HxWxC:batch")):
         r = _bench_munit('--out', str(tmp_path), *bad)
@@ -138,4 +139,6 @@ def test_bench_munit_times_ours_against_the_official(tmp_path):
     rates = row['it_per_s']
     assert set(rates) == {'official', 'reference', 'cpu'} and all(v[0] > 0 for v in rates.values())
     for s in ('reference', 'cpu'): assert row['ratio'][s] == [rates[s][0] / rates['official'][0]]
+    flops = row['gflop_per_it']   # the same networks, and ours computes the generators' forward pass once per iteration where the official code computes it twice
+    assert flops['reference'] == flops['cpu'] and 1.1 < flops['official'] / flops['reference'] < 1.25, flops
     assert '| 28x28x1 | 1 |' in r.stdout

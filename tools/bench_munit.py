@@ -5,7 +5,8 @@
     python tools/bench_munit.py --git-cost [--seconds 4]
 
 
-Each measurement is its own process (import, build, two warm-up iterations, then iterations for `--seconds`), and the
+Each measurement is its own process (import, build, two warm-up iterations, then iterations for `--seconds`, then one
+iteration counted by torch's FLOP counter, so that the record says how much arithmetic each iteration does), and the
 processes alternate: in every round each implementation runs once per shape, in a rotated order, so that a slow
 spell of the machine falls on all of them alike. A ratio divides our rate by the official rate of the same round;
 the table gives the median over rounds and the range. The official code is loaded by path from `--official` (default
@@ -42,13 +43,15 @@ def worker(impl: str, hw: int, ch: int, batch: int, seconds: float, device: str,
             tr.set_lr(it['n']); it['n'] += 1
             sa, sb = (torch.randn(batch, cfg.style_dim, 1, 1, device=device) for _ in range(2))
             tr.step(xa, xb, sa, sb)
+    from torch.utils.flop_counter import FlopCounterMode
     t0 = time.perf_counter()
     for _ in range(2): step()
     sync(); warm = time.perf_counter() - t0
     n, t0 = 0, time.perf_counter()
     while n < 3 or time.perf_counter() - t0 < seconds: step(); n += 1
-    sync()
-    return {'it_per_s': n / (time.perf_counter() - t0), 'iterations': n, 'warmup_s': warm, 'threads': torch.get_num_threads()}
+    sync(); rate = n / (time.perf_counter() - t0)
+    with FlopCounterMode(display=False) as fc: step()   # after the timing: counting slows the iteration it counts
+    return {'it_per_s': rate, 'iterations': n, 'warmup_s': warm, 'threads': torch.get_num_threads(), 'gflop': fc.get_total_flops() / 1e9}
 
 
 def git_cost(seconds: float, device: str):
@@ -134,15 +137,16 @@ def main(argv=None) -> int:
     print(f'# MUNIT training iterations/s at the paper configuration ({where}; {a.rounds} rounds, {a.seconds:g} s each, one process per measurement)\n')
     rows = []
     for hw, ch, batch in shapes:
-        rates = {i: [] for i in impls}
+        rates, gflop = {i: [] for i in impls}, {}
         for r in range(a.rounds):
             order = impls[r % len(impls):] + impls[:r % len(impls)]
             for impl in order:
                 out = subprocess.run([sys.executable, __file__, '--worker', impl, str(hw), str(ch), str(batch), str(a.seconds),
                                       '--device', a.device, '--official', a.official], capture_output=True, text=True, cwd=ROOT)
                 if out.returncode: raise SystemExit(f'error: the {impl} worker failed at {hw}x{hw}x{ch} batch {batch}:\n{out.stderr[-2000:]}')
-                rates[impl].append(json.loads(out.stdout.strip().splitlines()[-1])['it_per_s'])
-        row = {'shape': f'{hw}x{hw}x{ch}', 'batch': batch, 'it_per_s': rates}
+                got = json.loads(out.stdout.strip().splitlines()[-1])
+                rates[impl].append(got['it_per_s']); gflop[impl] = got['gflop']
+        row = {'shape': f'{hw}x{hw}x{ch}', 'batch': batch, 'it_per_s': rates, 'gflop_per_it': gflop}
         if have_official:
             row['ratio'] = {s: sorted(o / b for o, b in zip(rates[s], rates['official'])) for s in a.speeds}
         rows.append(row)
@@ -153,6 +157,11 @@ def main(argv=None) -> int:
             head = [f'{i} it/s' for i in impls] + ([f'{s} / official' for s in a.speeds] if have_official else [])
             print('| shape | batch | ' + ' | '.join(head) + ' |\n|---|---|' + '---|' * len(head))
         print(f'| {hw}x{hw}x{ch} | {batch} | ' + ' | '.join(cells) + ' |', flush=True)
+    print('\nFloating-point operations per iteration (torch.utils.flop_counter: convolutions and matrix products), and the rate each reached (median it/s x GFLOP):\n')
+    print('| shape | batch | ' + ' | '.join(f'{i} GFLOP/it | {i} GFLOP/s' for i in impls) + ' |\n|---|---|' + '---|---|' * len(impls))
+    for row in rows:
+        med = lambda v: sorted(v)[len(v) // 2]
+        print(f"| {row['shape']} | {row['batch']} | " + ' | '.join(f"{row['gflop_per_it'][i]:.2f} | {row['gflop_per_it'][i] * med(row['it_per_s'][i]):.1f}" for i in impls) + ' |')
     import torch
     from invtransfer.runs import project_commit
     res = {'machine': where, 'device': a.device, 'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'commit': project_commit(),
