@@ -91,13 +91,17 @@ def cpu_capability(device_type: str = 'cpu') -> str:
     "What the machine's `device_type` offers for bfloat16, in words (recorded beside benchmarks)."
     if device_type == 'cuda':
         return f'compute capability {".".join(map(str, torch.cuda.get_device_capability()))}' if torch.cuda.is_available() else 'no CUDA device'
-    flags = [n for n, f in (('avx512_bf16', '_is_avx512_bf16_supported'), ('amx', '_is_amx_tile_supported')) if getattr(torch.cpu, f, lambda: False)()]
+    flags = _cpu_bf16_flags()
     return f"{torch.backends.cpu.get_cpu_capability()}{', ' + ', '.join(flags) if flags else ', no avx512_bf16 or amx'}"
+
+def _cpu_bf16_flags() -> list[str]:
+    "This CPU's native bfloat16 instruction sets, as torch detects them."
+    return [n for n, f in (('avx512_bf16', '_is_avx512_bf16_supported'), ('amx', '_is_amx_tile_supported')) if getattr(torch.cpu, f, lambda: False)()]
 
 def native_bf16(device_type: str) -> bool:
     "Whether bfloat16 convolutions run natively: a CPU with AVX512-BF16 or AMX, a CUDA GPU of compute capability 8 or more."
     if device_type == 'cuda': return torch.cuda.is_available() and torch.cuda.get_device_capability()[0] >= 8
-    if device_type == 'cpu': return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+    if device_type == 'cpu': return bool(_cpu_bf16_flags())
     return False
 
 def speed_for(device: str) -> str:

@@ -94,11 +94,11 @@ def git_cost(seconds: float, device: str):
 
 def machine(device: str) -> str:
     import torch
-    if device.startswith('cuda'): return f'{torch.cuda.get_device_name(device)}, {__import__("invtransfer.munit").munit.cpu_capability("cuda")}'
+    from invtransfer.munit import cpu_capability
+    if device.startswith('cuda'): return f"{torch.cuda.get_device_name(device)}, {cpu_capability('cuda')}"
     name = platform.processor() or platform.machine()
     try: name = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): pass
-    from invtransfer.munit import cpu_capability
     return f'{name}, {os.cpu_count()} cores, {torch.get_num_threads()} threads, {cpu_capability()}'
 
 
