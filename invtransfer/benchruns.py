@@ -99,6 +99,7 @@ class Sec5Config(Run, Training):
     ekld_images: int | None = None       # with ekld_transforms: per-class eKLD on test images under T~ (the `munit` run's, or `generator`)
     ekld_transforms: int | None = None
     hessian_top: int | None = None       # the leading eigenvalues of the training loss's Hessian at the end of training
+    tilde_styles: str | None = None      # None: T~ draws styles from N(0, I), the paper's; 'encoded': the style codes of the benchmark's training images (munit.STYLE_SOURCES)
     version: str = invtransfer.__version__
 
     def validate(self):
@@ -120,6 +121,9 @@ class Sec5Config(Run, Training):
         if self.git is not None: self.git.validate()
         if self.munit is not None: self.munit.validate()
         if self.munit_speed is not None and self.munit is None: raise ValueError('munit_speed needs a MUNIT (GIT) run')
+        if self.tilde_styles is not None:
+            if self.tilde_styles != 'encoded': raise ValueError(f"tilde_styles must be None (the prior, N(0, I)) or 'encoded', got {self.tilde_styles!r}")
+            if self.munit is None: raise ValueError('tilde_styles needs T~: a GIT run or an eKLD measurement')
         self.check_training()
         if self.ldam_s <= 0: raise ValueError(f'ldam_s must be positive, got {self.ldam_s}')
         if not 0 <= self.switch_epoch <= self.epochs: raise ValueError(f'switch_epoch must be in [0, epochs], got {self.switch_epoch}')
@@ -189,11 +193,15 @@ class BenchAugment:
         return xb, yb
 
 # %% ../nbs/15_benchruns.ipynb #395c0ac5
-def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
-    "T~ for a GIT run: the benchmark's own MUNIT run, or the named one if it was trained on this benchmark split."
+def _generator(cfg: Sec5Config, device: str, root, train_x: np.ndarray | None = None) -> LearnedNuisance:
+    "T~ for a GIT run: the benchmark's own MUNIT run, or the named one if it was trained on this benchmark split; its styles encoded from `train_x` where `cfg.tilde_styles` asks."
+    tilde = _stored_tilde(cfg, device, root)
+    return LearnedNuisance(tilde.use_styles(cfg.tilde_styles, train_x) if cfg.tilde_styles else tilde)
+
+def _stored_tilde(cfg: Sec5Config, device: str, root):
     own = cfg.munit_run
     if cfg.generator is None or cfg.generator == own.key:
-        return LearnedNuisance(nuisance_model(own, device=device, root=root))
+        return nuisance_model(own, device=device, root=root)
     path = Path(root or results_root())/'munit'/f'{cfg.generator}.json'
     if (rec := read_json(path)) is None: raise FileNotFoundError(f'GIT generator {cfg.generator} has no record in {path.parent}')
     trained_on = (rec['config'].get('source'), rec['config'].get('nuisance'), rec['config'].get('data', []), rec['config'].get('seed'))
@@ -202,13 +210,13 @@ def _generator(cfg: Sec5Config, device: str, root) -> LearnedNuisance:
         raise ValueError(f'GIT generator {cfg.generator} was trained on another dataset ({trained_on[0]!r}, nuisance {trained_on[1]!r}, '
                          f'split {trained_on[2]}, seed {trained_on[3]}), not on benchmark {cfg.benchmark!r} with split {list(map(list, cfg.data))}')
     if rec['status'] != 'ok': raise RuntimeError(f'GIT generator {cfg.generator} failed: {rec.get("error")}')
-    return LearnedNuisance(stored_generator(path, rec, MunitConfig(**rec['config']['munit']), device=device))   # trained, or kept as a fresh clone has it
+    return stored_generator(path, rec, MunitConfig(**rec['config']['munit']), device=device)   # trained, or kept as a fresh clone has it
 
 def _bench_augment(cfg: Sec5Config, b, tc: TrainConfig, device: str, root) -> BenchAugment | None:
     git = None
     if cfg.augment == 'git':
         second = make_sampler(tc.sampler, b.train.y, tc.seed + 1, tc.switch_epoch) if cfg.git.draw == 'second' else None
-        git = GITAugment(_generator(cfg, device, root), b.train.y, cfg.git, seed=tc.seed, batch_size=tc.batch_size, second_sampler=second)
+        git = GITAugment(_generator(cfg, device, root, b.train.x), b.train.y, cfg.git, seed=tc.seed, batch_size=tc.batch_size, second_sampler=second)
     if git is None and not b.flip and not b.crop_pad and cfg.augment != 'randaugment': return None
     return BenchAugment(tc.seed, b.flip, b.crop_pad, git, cfg.randaugment)
 
@@ -231,7 +239,7 @@ def _measure(cfg: Sec5Config, b, model, device: str, root) -> tuple:
         LastLayerLaplace(model, b.train.x, b.train.y, prior_precision=1.0, device=device).predictive(100, int(rng_for(cfg.seed, 'laplace', cfg.benchmark).integers(2**31)))
     more = {}
     if cfg.ekld_images is not None:
-        tilde = _generator(cfg, device, root)
+        tilde = _generator(cfg, device, root, b.train.x)
         more['ekld'] = ekld_per_class(lp, b.test, lambda x, rng: tilde.images(x, rng, device), cfg.ekld_images, cfg.ekld_transforms, cfg.seed, b.num_classes)
     if cfg.hessian_top is not None:
         more['hessian_top'] = training_hessian_top(model, b.train.x, b.train.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()
@@ -242,8 +250,8 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     rec = record_header(cfg, device, label=cfg.label)
     t0, ck = time.time(), cfg.checkpoint_path(root)
     if not hasattr(b, 'train'):
-        if any(v is not None for v in (cfg.predict, cfg.ekld_images, cfg.hessian_top, cfg.sam_rho)):
-            raise ValueError(f'{cfg.benchmark} streams its images from files: its runs take no SAM, Laplace, eKLD or Hessian')
+        if any(v is not None for v in (cfg.predict, cfg.ekld_images, cfg.hessian_top, cfg.sam_rho, cfg.tilde_styles)):
+            raise ValueError(f'{cfg.benchmark} streams its images from files: its runs take no SAM, Laplace, eKLD, Hessian or encoded T~ styles')
         return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
     try:
         tc = cfg.train_config()

@@ -15,7 +15,7 @@ from .paper import COLUMNS
 from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid, stronger_munit_grid
 from .benchruns import Sec5Config
 from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
-from .quality import quality_config
+from .quality import quality_config, style_config
 from .remedies import remedies_grid, hessian_grid, flat
 
 # %% auto #0
@@ -23,7 +23,7 @@ __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cell
            'status_summary', 'reproduce', 'provenance_frame', 'profile_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
-EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit', 'benchmark-remedies')
+EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit', 'encoded-styles', 'benchmark-remedies')
 
 def targets(profile: str) -> list[str]:
     "Every target `profile` defines: its figures if it is a Section 3/4 profile, its tables and the extra targets if it is a Section 5/6 one."
@@ -43,9 +43,10 @@ def _munit_cell(cfgs: list) -> list[tuple[str, str, list]]:
     return [('MUNIT (T~) for GIT', '', list(runs.values()))] if runs else []
 
 def _variant_label(c: Sec5Config) -> str:
-    "A Section 5 run's row, with what makes it a variant: when GIT starts and how long its MUNIT trained."
+    "A Section 5 run's row, with what makes it a variant: when GIT starts, how long its MUNIT trained and where T~ draws its styles."
     start = f', GIT from epoch {c.git.start_epoch}' if c.git is not None and c.git.start_epoch else ''
-    return f'{c.label}{start}, MUNIT {c.munit.iterations:,} iterations' if c.munit is not None else c.label
+    styles = f', {c.tilde_styles} styles' if c.tilde_styles else ''
+    return f'{c.label}{start}, MUNIT {c.munit.iterations:,} iterations{styles}' if c.munit is not None else c.label
 
 def _grouped(cfgs: list, label) -> list[tuple[str, str, list]]:
     cells = {}
@@ -63,13 +64,13 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
         return _grouped(fidelity_configs(profile), lambda c: f'judge trained on {JUDGE_LABEL[c.judge_sees]} · MUNIT {c.munit.munit.iterations:,} iterations')
     if target == 'munit-quality':
         q = quality_config(profile)
-        return [(f'MUNIT {q.munit.munit.iterations:,} iterations', '', [q.munit]), ('quality curve', '', [q])]
+        return [(f'MUNIT {q.munit.munit.iterations:,} iterations', '', [q.munit]), ('quality curve', '', [q]), ('encoded styles, last snapshot', '', [style_config(profile)])]
     if target == 'benchmark-remedies':
         cfgs = [c for c in flat(remedies_grid(profile)) + flat(hessian_grid(profile)) if isinstance(c, Sec5Config)]
         return _munit_cell(cfgs) + _grouped(cfgs, lambda c: c.label + (f' · Hessian' + (' (balanced)' if ('balanced', True) in c.data else ' (long-tailed)') if c.hessian_top else ' · eKLD under T~'))
     if target in EXTRA_TARGETS:
         grid = (switch_epoch_grid(profile) if target == 'git-from-switch-epoch' else stronger_munit_grid(profile) if target == 'stronger-munit'
-                else [c for t in LONGER_MUNIT_TABLES for c in longer_munit_grid(profile, table=t)])
+                else stronger_munit_grid(profile, styles='encoded') if target == 'encoded-styles' else [c for t in LONGER_MUNIT_TABLES for c in longer_munit_grid(profile, table=t)])
         cfgs = [c for c in grid if isinstance(c, Sec5Config)]
         return _munit_cell(cfgs) + _grouped(cfgs, _variant_label)
     n, out, cfgs = BENCH_PROFILES.get(profile).seeds, [], []
@@ -104,7 +105,7 @@ def status_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/22_catalog.ipynb #c733fa1d
 TARGET_FLAGS = {'git-from-switch-epoch': 'table3 --git-from-switch-epoch', 'longer-munit': 'table1 table3 --longer-munit', 'fidelity': 'table1 --rows ERM --fidelity',
-                'munit-quality': 'table1 --rows ERM --munit-quality', 'stronger-munit': 'table1 table2 --stronger-munit',
+                'munit-quality': 'table1 --rows ERM --munit-quality', 'stronger-munit': 'table1 table2 --stronger-munit', 'encoded-styles': 'table1 table2 --stronger-munit --tilde-styles encoded',
                 'benchmark-remedies': 'table1 --rows ERM --remedies'}
 
 def reproduce(profile: str, target: str) -> str:

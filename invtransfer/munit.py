@@ -20,11 +20,11 @@ from .transforms import NUISANCES
 from .metrics import to_tensor
 
 # %% auto #0
-__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'cpu_capability', 'native_bf16',
-           'speed_for', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block', 'ResBlock', 'Generator', 'Discriminator',
-           'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'save_generator', 'load_generator',
-           'stored_generator', 'train_munit', 'MunitRun', 'munit_paths', 'snapshot_iterations', 'snapshot_generator',
-           'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
+__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'STYLE_SOURCES', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'cpu_capability',
+           'native_bf16', 'speed_for', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block', 'ResBlock', 'Generator',
+           'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'save_generator',
+           'load_generator', 'stored_generator', 'train_munit', 'MunitRun', 'munit_paths', 'snapshot_iterations',
+           'snapshot_generator', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -249,12 +249,32 @@ class MunitTrainer(nn.Module):
         return {'dis': loss_d.item(), 'gen': loss_g.item(), **{k: v.item() for k, v in l.items()}}
 
 # %% ../nbs/10_munit.ipynb #4a724bbc
+STYLE_SOURCES = ('prior', 'encoded')   # where T~ draws a style: N(0, I) (MUNIT, the paper), or the style code of a random image of a bank
+
 class MunitNuisance(nn.Module):
-    "T~(.|x): encode x's content with G_A, draw s ~ N(0, I), decode with G_B. Images in [0, 1]."
+    "T~(.|x): encode x's content with G_A, draw a style (s ~ N(0, I), or the style code of a random bank image after `use_encoded_styles`), decode with G_B. Images in [0, 1]."
     def __init__(self, gen_a: Generator, gen_b: Generator, image_shape: tuple):
         super().__init__()
         self.content, self.gen_b, self.image_shape = gen_a.content, gen_b, tuple(image_shape)
+        self.styles = None   # the bank's style codes (N, style_dim, 1, 1) on the CPU; None: the prior
         self.eval().requires_grad_(False)
+
+    @property
+    def style_source(self) -> str: return 'prior' if self.styles is None else 'encoded'
+
+    @torch.no_grad()
+    def encode_styles(self, x: np.ndarray, batch: int = 256) -> torch.Tensor:
+        "G_B's style codes of uint8 images `x` (N, H, W[, C]), on the CPU."
+        self.check(to_tensor(x[:1]).shape[1:])
+        dev = next(self.gen_b.parameters()).device
+        return torch.cat([self.gen_b.style(_to_pm1(x[i:i + batch]).to(dev)).cpu() for i in range(0, len(x), batch)])
+
+    def use_styles(self, source: str, bank: np.ndarray | None = None) -> 'MunitNuisance':
+        "Draw styles from `source`: 'prior', or 'encoded' (the style codes of the uint8 images `bank`, each draw one of them at random); returns self."
+        if source not in STYLE_SOURCES: raise ValueError(f'unknown style source {source!r}; known: {", ".join(STYLE_SOURCES)}')
+        if source == 'encoded' and (bank is None or not len(bank)): raise ValueError("the 'encoded' style source needs a bank of images to encode")
+        self.styles = None if source == 'prior' else self.encode_styles(bank)
+        return self
 
     def check(self, shape):
         if tuple(shape) != self.image_shape:
@@ -264,8 +284,9 @@ class MunitNuisance(nn.Module):
     @torch.no_grad()
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         self.check(x.shape[1:])
-        s = torch.randn(len(x), self.gen_b.style_dim, 1, 1, generator=generator, device='cpu').to(x.device)
-        return (self.gen_b.decode(self.content(x * 2 - 1), s) + 1) / 2
+        if self.styles is None: s = torch.randn(len(x), self.gen_b.style_dim, 1, 1, generator=generator, device='cpu')
+        else: s = self.styles[torch.randint(len(self.styles), (len(x),), generator=generator, device='cpu')]
+        return (self.gen_b.decode(self.content(x * 2 - 1), s.to(x.device)) + 1) / 2
 
     def state(self) -> dict:
         return {'content': self.content.state_dict(), 'gen_b': self.gen_b.state_dict(), 'image_shape': self.image_shape}
@@ -422,11 +443,15 @@ def snapshot_iterations(cfg: MunitConfig) -> list[int]:
     return sorted({*range(cfg.snapshot_every, cfg.iterations + 1, cfg.snapshot_every), cfg.iterations})
 
 def snapshot_generator(run: MunitRun, iteration: int, root: Path | None = None, device: str = 'cpu') -> MunitNuisance:
-    "T~ as it was after `iteration` iterations of a finished run, md5-checked against the run's record; FileNotFoundError when this checkout does not have it."
+    """T~ as it was after `iteration` iterations of a finished run, md5-checked against the run's record; FileNotFoundError when this checkout does not have it.
+    The last snapshot is also read from the run's kept generator (committed) when their md5 agree."""
     rec = run.load_record(root)
     kept = {s['iteration']: s for s in (rec or {}).get('snapshots', [])}
     if iteration not in kept: raise FileNotFoundError(f'MUNIT run {run.key} kept no snapshot of iteration {iteration} (kept: {sorted(kept) or "none"})')
-    return load_generator(munit_paths(run, root)['snapshots']/f'iter{iteration}{KEPT_SUFFIX}', kept[iteration]['md5'], run.munit, device=device)
+    paths, md5 = munit_paths(run, root), kept[iteration]['md5']
+    snap = paths['snapshots']/f'iter{iteration}{KEPT_SUFFIX}'
+    if not snap.exists() and (rec.get('kept_generator') or {}).get('md5') == md5: snap = paths['kept']
+    return load_generator(snap, md5, run.munit, device=device)
 
 def load_munit_grids(run: MunitRun, root: Path | None = None) -> dict:
     "The stored sample grids: 'inputs' (rows), 'classes', 'sizes', 'clean' (the inputs before a known nuisance) and 'iter<k>' (rows x styles images) per snapshot."

@@ -14,14 +14,15 @@ import invtransfer
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for
 from .metrics import to_tensor, to_u8
-from .munit import MUNIT_SPEEDS, snapshot_iterations, snapshot_generator
+from .munit import MUNIT_SPEEDS, STYLE_SOURCES, snapshot_iterations, snapshot_generator
 from .benchruns import BenchMunitRun, bench
 from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, fidelity_configs
 from .figures import sample_diversity
 
 # %% auto #0
-__all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'QualityCurve', 'measure_generator', 'stronger_munit_run',
-           'quality_config', 'load_quality', 'quality_frame', 'quality_finding', 'plot_quality']
+__all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'STYLE_COLUMNS', 'QualityCurve', 'measure_generator',
+           'stronger_munit_run', 'quality_config', 'load_quality', 'quality_frame', 'quality_finding', 'plot_quality',
+           'style_config', 'style_frame', 'style_finding']
 
 # %% ../nbs/27_quality.ipynb #01f19e48
 QUALITY_TARGET = 0.75    # the class-keeping asked of T~: the judge labels 75 % of T~ samples as their image's class (class mean)
@@ -34,9 +35,18 @@ class QualityCurve(Run):
     munit: BenchMunitRun
     judge: JudgeConfig = JudgeConfig()
     version: str = invtransfer.__version__
+    styles: str | None = None          # None: T~ draws styles from N(0, I), the paper's; 'encoded': the style codes of the long-tailed training images
+    iterations: tuple | None = None    # the snapshots measured; None: every one the run kept
     def needs(self) -> list: return [self.munit]
     def validate(self):
-        FidelityConfig(self.munit, self.judge).validate(); return self
+        FidelityConfig(self.munit, self.judge).validate()
+        if self.styles is not None and (self.styles not in STYLE_SOURCES or self.styles == 'prior'):
+            raise ValueError(f"styles must be None (the prior, N(0, I)) or one of {[s for s in STYLE_SOURCES if s != 'prior']}, got {self.styles!r}")
+        if self.iterations is not None:
+            kept = snapshot_iterations(self.munit.munit)
+            if not self.iterations or any(k not in kept for k in self.iterations):
+                raise ValueError(f'iterations must be snapshots the MUNIT run keeps ({kept}), got {list(self.iterations)}')
+        return self
     def execute(self, *, device: str = 'cpu', root: Path | None = None, progress: bool = False) -> dict:
         "Train (or load) the judge, then measure each kept snapshot of T~ on the training images; store the record."
         return _measure_curve(self, device, root)
@@ -74,12 +84,14 @@ def _measure_curve(cfg: QualityCurve, device: str, root) -> dict:
             real = np.concatenate([(judge(to_tensor(x[i:i + 256]).to(device)).argmax(1).cpu() == torch.as_tensor(y[i:i + 256])).numpy() for i in range(0, len(y), 256)])
         pair = _real_pair_diversity(x, y, classes, rng_for(cfg.judge.seed, 'quality-real-pairs', cfg.munit.key))
         points = []
-        for k in snapshot_iterations(cfg.munit.munit):
+        for k in cfg.iterations or snapshot_iterations(cfg.munit.munit):
             tilde = snapshot_generator(cfg.munit, k, root, device)
+            if cfg.styles: tilde.use_styles(cfg.styles, x)   # the bank: the long-tailed training images themselves
             g = torch.Generator().manual_seed(int(rng_for(cfg.judge.seed, 'quality', cfg.munit.key, k).integers(2**63)))
             m = measure_generator(tilde, judge, x, y, g, device)
             points.append({'iteration': k, **{key: float(np.mean(_class_means(v, y, classes))) for key, v in m.items()},
-                           'sample_images': float(m['sample'].mean()), 'sample_by_class': _class_means(m['sample'], y, classes)})
+                           'sample_images': float(m['sample'].mean()), 'sample_by_class': _class_means(m['sample'], y, classes),
+                           **({} if tilde.styles is None else {'style_sd': tilde.styles.flatten(1).std(0).tolist()})})   # how far the bank's codes spread, per style dimension (N(0, I): 1)
     except Exception as e:
         write_failed(path, rec, e, t0); raise
     return write_ok(path, rec, t0, judge=jrec, classes=classes, sizes=[int(b.counts[c]) for c in classes],
@@ -150,3 +162,38 @@ def plot_quality(rec: dict, target: float = QUALITY_TARGET, floor: float = DIVER
     fig.suptitle(f'T~ over training: MUNIT width {m["dim"]}, batch {m["batch_size"]}, {m["iterations"]:,} iterations; one run, judged on {sum(rec["sizes"]):,} training images', fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/27_quality.ipynb #a438e7e2
+def style_config(profile: str) -> QualityCurve:
+    "The profile's quality-curve run measured at its last snapshot with styles encoded from the training images."
+    q = quality_config(profile)
+    return replace(q, styles='encoded', iterations=(snapshot_iterations(q.munit.munit)[-1],)).validate()
+
+STYLE_COLUMNS = ['styles', 'iteration', 'T~ sample', 'T~ sample (images)', 'real images', 'diversity', 'diversity / first']
+
+def style_frame(prior: dict, encoded: dict) -> pd.DataFrame:
+    """The judge's class-keeping (%, class mean and image mean) and diversity of T~ with prior styles (the curve's record, at the encoded record's snapshot)
+    and with encoded styles; diversity also as a share of the curve's first snapshot. 'real images' is each record's judge on the real images: two records
+    measured on two machines have judges of one configuration, not always of the same weights."""
+    k = encoded['points'][-1]['iteration']
+    p = {q['iteration']: q for q in prior['points']}
+    if k not in p: raise ValueError(f'the prior curve has no snapshot at iteration {k} (it has {sorted(p)})')
+    first = prior['points'][0]['diversity']
+    row = lambda name, q, r: dict(styles=name, iteration=k, **{'T~ sample': round(100 * q['sample'], 1), 'T~ sample (images)': round(100 * q['sample_images'], 1),
+                                                                   'real images': round(100 * r['real'], 1), 'diversity': round(q['diversity'], 2),
+                                                                   'diversity / first': round(q['diversity'] / first, 3)})
+    out = pd.DataFrame([row('prior N(0, I) (the paper)', p[k], prior), row("encoded (a training image's style)", encoded['points'][-1], encoded)], columns=STYLE_COLUMNS)
+    out.attrs['style_sd'] = encoded['points'][-1].get('style_sd')
+    return out
+
+def style_finding(f: pd.DataFrame, target: float = QUALITY_TARGET, floor: float = DIVERSITY_FLOOR) -> str:
+    "What the two rows say: class-keeping with each style source against the target, and whether diversity stayed above the collapse floor."
+    pr, en = f.iloc[0], f.iloc[-1]
+    reach = 'reaches' if en['T~ sample'] >= 100 * target else 'does not reach'
+    sd = (f' The training images\' style codes spread with a standard deviation of {min(f.attrs["style_sd"]):.2f} to {max(f.attrs["style_sd"]):.2f} per dimension, '
+          f'where N(0, I) has 1.' if f.attrs.get('style_sd') else '')
+    div = 'kept' if en['diversity / first'] >= floor else 'collapsed'
+    return (f'At iteration {int(en.iteration):,}, with styles encoded from training images the judge labels {en["T~ sample"]:.1f} % of T~ samples as their image\'s class '
+            f'(class mean; {en["T~ sample (images)"]:.1f} % over images), against {pr["T~ sample"]:.1f} % with styles drawn from N(0, I) '
+            f'({en["T~ sample"] - pr["T~ sample"]:+.1f} points; the judge\'s ceiling, the real images, {en["real images"]:.1f} and {pr["real images"]:.1f} %): it {reach} the {100 * target:.0f} % target. '
+            f'Diversity is {en.diversity:.2f} grey levels against {pr.diversity:.2f}, {en["diversity / first"]:.2f} of the curve\'s first snapshot: {div} (floor {floor:g}).' + sd)

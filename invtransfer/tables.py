@@ -12,7 +12,7 @@ from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
-from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run
+from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run, style_config, style_frame, style_finding
 from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
 from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_frame
 from .figures import per_class_table
@@ -38,6 +38,7 @@ def parse_args(argv=None):
     p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
     p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in LONGER_MUNIT_TABLES of table1 and/or table3")
     p.add_argument('--stronger-munit', action='store_true', help="also Table 1's GIT rows and Table 2's all-classes rows with T~ from the profile's stronger MUNIT (quality.STRONGER_MUNIT)")
+    p.add_argument('--tilde-styles', default=None, choices=['encoded'], help="with --stronger-munit: T~ draws the style codes of the training images instead of N(0, I); the rows are read against the same T~ with N(0, I) styles")
     p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot")
     p.add_argument('--remedies', action='store_true', help="also the remedies chapter's benchmark runs: ERM, CE+DRS, GIT, SAM, minority SAM and Laplace measuring per-class eKLD under T~, and ERM's Hessian after long-tailed and balanced training")
     return p.parse_args(argv)
@@ -58,7 +59,8 @@ def main(argv=None) -> int:
         for t in longer_runs: cfgs.update({c.key: c for c in longer_munit_grid(a.profile, a.seeds, table=t)})
         if a.stronger_munit:
             if stronger_munit_run(a.profile) is None: raise ValueError(f'profile {a.profile!r} defines no stronger MUNIT (quality.STRONGER_MUNIT)')
-            cfgs.update({c.key: c for c in stronger_munit_grid(a.profile, a.seeds)})
+            cfgs.update({c.key: c for c in stronger_munit_grid(a.profile, a.seeds, a.tilde_styles)})
+        elif a.tilde_styles: raise ValueError('--tilde-styles applies to the stronger MUNIT\'s GIT rows: give --stronger-munit too')
         if a.remedies: cfgs.update({c.key: c for c in flat(remedies_grid(a.profile, None, a.seeds)) + flat(hessian_grid(a.profile, a.seeds))})
         cfgs = sorted(cfgs.values(), key=lambda c: isinstance(c, Sec5Config))   # MUNIT runs first
         s = {'cached': 0, 'computed': 0, 'failed': 0, 'errors': []}
@@ -76,9 +78,9 @@ def main(argv=None) -> int:
         f = longer_munit_frame(a.profile, root, a.seeds, table=t)
         print(f'\nGIT with a longer-trained MUNIT ({a.profile}, {t}):'); print(f.to_string(index=False) if len(f) else longer_munit_finding(f))
     if a.stronger_munit:
-        f = stronger_munit_frame(a.profile, root, a.seeds)
-        print(f'\nGIT on the stronger T~ ({a.profile}, MUNIT run {stronger_munit_run(a.profile).key}):'); print(f.to_string(index=False) if len(f) else '')
-        print(stronger_munit_finding(f, stronger_munit_run(a.profile).munit.iterations))
+        f = stronger_munit_frame(a.profile, root, a.seeds, a.tilde_styles)
+        print(f'\nGIT on the stronger T~ ({a.profile}, MUNIT run {stronger_munit_run(a.profile).key}' + (f', {a.tilde_styles} styles' if a.tilde_styles else '') + '):')
+        print(f.to_string(index=False) if len(f) else ''); print(stronger_munit_finding(f, stronger_munit_run(a.profile).munit.iterations, a.tilde_styles))
     if a.remedies:
         recs = curve_records(remedies_grid(a.profile, None, a.seeds), root)[0]
         print(f'\nRemedies on the benchmark ({a.profile}):'); print(learning_frame(per_class_table(recs)).to_string(index=False) if recs else 'no completed runs')
@@ -105,14 +107,19 @@ def _print_fidelity(a) -> int:
     print(fidelity_finding(f, cfgs, root)); return 0
 
 def _print_quality(a) -> int:
-    cfg, root = quality_config(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
+    cfg, styles, root = quality_config(a.profile), style_config(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
     try:
-        if not a.no_compute: cfg.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root, progress=True)
+        if not a.no_compute:
+            for c in (cfg, styles): c.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root, progress=True)
     except Exception as e:
         print(f'quality curve failed: {type(e).__name__}: {e}', file=sys.stderr); return 1
     if (rec := load_quality(cfg, root)) is None: print(f'\nNo quality curve of MUNIT run {cfg.munit.key} in {root}.'); return 0
     print(f'\nT~ over its training ({a.profile}, MUNIT run {cfg.munit.key}):'); print(quality_frame(rec).to_string(index=False))
-    print(quality_finding(rec)); return 0
+    print(quality_finding(rec))
+    if (enc := load_quality(styles, root)) is not None:
+        f = style_frame(rec, enc)
+        print('\nWhere T~ draws its style:'); print(f.to_string(index=False)); print(style_finding(f))
+    return 0
 
 # %% ../nbs/21_tables.ipynb #5856f859
 if __name__ == '__main__' and not getattr(__import__('builtins'), '__IPYTHON__', False): sys.exit(main())

@@ -276,24 +276,27 @@ def _stronger_cells(profile: str, n: int):
             cs = [cell_config(t, row, 'gtsrb-lt', profile, s) for s in range(n)]
             if not isinstance(cs[0], str): yield t, row, row.split(' +GIT')[0], cs
 
-def stronger_munit_grid(profile: str, seeds: int | None = None) -> list:
-    "The profile's stronger MUNIT run, then the GIT runs of STRONGER_ROWS on it ([] when the profile has none); their baselines and GIT runs on the profile's own T~ are the tables' own."
+def stronger_munit_grid(profile: str, seeds: int | None = None, styles: str | None = None) -> list:
+    """The profile's stronger MUNIT run, then the GIT runs of STRONGER_ROWS on it ([] when the profile has none); their baselines and GIT runs on the profile's own T~ are the tables' own.
+    With `styles` ('encoded'), T~ draws the style codes of the training images instead of N(0, I) (`Sec5Config.tilde_styles`)."""
     if (run := stronger_munit_run(profile)) is None: return []
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
-    return [run] + [with_munit(c, run) for _, _, _, cs in _stronger_cells(profile, n) for c in cs]
+    return [run] + [replace(with_munit(c, run), tilde_styles=styles).validate() for _, _, _, cs in _stronger_cells(profile, n) for c in cs]
 
 STRONGER_COLUMNS = ['table', 'row', 'n', 'paper', 'without', 'git', 'stronger', 'stronger vs without', 'ci95 vs without', 'below 0 vs without', 'stronger vs git', 'ci95 vs git', 'below 0 vs git',
                     'paper gain', 'gap git', 'gap stronger']
 
-def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | None = None) -> pd.DataFrame:
+def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | None = None, styles: str | None = None) -> pd.DataFrame:
     """Per re-run row: the paper's balanced accuracy, ours without GIT (the Table 1 baseline), with GIT on the profile's T~ and on the stronger T~ (means over runs);
-    the stronger T~'s change against no GIT and against the profile's T~ (Welch 95 % intervals); the paper's gain; the gap to the paper (paper - ours) with each T~."""
+    the stronger T~'s change against no GIT and against the profile's T~ (Welch 95 % intervals); the paper's gain; the gap to the paper (paper - ours) with each T~.
+    With `styles` ('encoded'), 'stronger' holds the runs whose T~ draws encoded styles and 'git' the same rows on the stronger T~ with N(0, I) styles."""
     if (run := stronger_munit_run(profile)) is None: return pd.DataFrame(columns=STRONGER_COLUMNS)
     n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
     ok = lambda cfgs: ok_accuracies(cfgs, root)
     out = []
     for t, row, base, cs in _stronger_cells(profile, n):
-        ref, own, strong = ok(cell_config('table1', base, 'gtsrb-lt', profile, s) for s in range(n)), ok(cs), ok(with_munit(c, run) for c in cs)
+        prior = [with_munit(c, run) for c in cs]
+        ref, own, strong = ok(cell_config('table1', base, 'gtsrb-lt', profile, s) for s in range(n)), ok(prior if styles else cs), ok(replace(c, tilde_styles=styles) for c in prior)
         if not (ref and strong): continue
         p, pb = PAPER[t].get((row, 'gtsrb-lt')), PAPER['table1'].get((base, 'gtsrb-lt'))
         m = lambda v: round(float(np.mean(v)), 2) if v else None
@@ -313,17 +316,18 @@ def _verdict(d: float, below_0: bool) -> str:
     if d >= 0: return 'no longer loses to'
     return 'still loses to' if below_0 else 'is lower on average than, though its interval includes 0,'
 
-def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None) -> str:
-    "Row by row, then the two questions: does LDAM+DRS+GIT still lose to LDAM+DRS on the stronger T~, and did the gap to the paper narrow."
+def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None, styles: str | None = None) -> str:
+    "Row by row, then the two questions: does LDAM+DRS+GIT still lose to LDAM+DRS on the stronger T~, and did the gap to the paper narrow (`styles`: as the frame was read)."
     if not len(f): return 'No row has its baseline and a GIT run on the stronger T~ on this profile.'
-    name = f'the {iterations:,}-iteration T~' if iterations else 'the stronger T~'
+    name = (f'the {iterations:,}-iteration T~' if iterations else 'the stronger T~') + (f' with {styles} styles' if styles else '')
+    other = f'the {iterations:,}-iteration T~ with N(0, I) styles' if styles and iterations else 'the stronger T~ with N(0, I) styles' if styles else "the profile's T~"
     lines = []
     for r in f.to_dict('records'):
         t = f'Table {r["table"][-1]}, {r["row"]} (runs {r["n"]}): {r["without"]:.2f} without GIT'
-        if pd.notna(r['git']): t += f', {r["git"]:.2f} with GIT on the profile\'s T~'
+        if pd.notna(r['git']): t += f', {r["git"]:.2f} with GIT on {other}'
         t += f', {r["stronger"]:.2f} on {name}' + (f' (paper {r["paper"]:.2f})' if pd.notna(r['paper']) else '')
         t += f'; change against no GIT {r["stronger vs without"]:+.2f} {r["ci95 vs without"]}'
-        if pd.notna(r['stronger vs git']): t += f', against GIT on the profile\'s T~ {r["stronger vs git"]:+.2f} {r["ci95 vs git"]}'
+        if pd.notna(r['stronger vs git']): t += f', against GIT on {other} {r["stronger vs git"]:+.2f} {r["ci95 vs git"]}'
         lines.append(t + '.')
     if len(l := f[(f.table == 'table1') & (f.row == 'LDAM+DRS +GIT')]):
         r = l.iloc[0]
@@ -331,7 +335,7 @@ def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None) -> st
     g = f[f['gap git'].notna() & f['gap stronger'].notna()]
     if len(g):
         closer = g['gap stronger'].abs() < g['gap git'].abs()
-        lines.append(f'The gap to the paper (paper minus ours) narrowed in {int(closer.sum())} of {len(g)} rows: mean {g["gap git"].mean():+.2f} points with the profile\'s T~, '
+        lines.append(f'The gap to the paper (paper minus ours) narrowed in {int(closer.sum())} of {len(g)} rows: mean {g["gap git"].mean():+.2f} points with {other}, '
                      f'{g["gap stronger"].mean():+.2f} with {name}.')
     return ' '.join(lines)
 

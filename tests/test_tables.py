@@ -72,6 +72,13 @@ def test_quality_cli_reads_committed_curve():
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--munit-quality', '--no-compute')
     assert r.returncode == 0, r.stderr
     assert f.to_string(index=False) in r.stdout, r.stdout
+    # the last snapshot again with styles encoded from training images: its own committed record, printed beside the prior's row
+    from invtransfer.quality import style_config, style_frame
+    enc = load_quality(style_config('gtsrb'), fidelity_root('gtsrb'))
+    assert enc is not None and [p['iteration'] for p in enc['points']] == [9_000], enc and enc['points']
+    s = style_frame(rec, enc)
+    assert s['T~ sample'].iloc[1] > s['T~ sample'].iloc[0] + 10 and s['diversity / first'].iloc[1] >= 0.5, s   # encoded styles keep the class more often, diversity kept
+    assert s.to_string(index=False) in r.stdout, r.stdout
 
 def test_stronger_generator_is_kept_and_loads():
     "The stronger T~ is committed as a kept generator within the size budget, its md5 in the record; it loads (weights_only) without the trained weights, and refuses a wrong md5 and other image sizes."
