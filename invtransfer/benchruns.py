@@ -5,7 +5,7 @@
 # %% ../nbs/15_benchruns.ipynb #1b19ffe4
 from __future__ import annotations
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
@@ -140,6 +140,12 @@ class Sec5Config(Run, Training):
     @property
     def munit_run(self) -> BenchMunitRun | None:
         return BenchMunitRun(source=self.benchmark, seed=self.data_seed, munit=self.munit, data=self.data, speed=self.munit_speed) if self.munit else None
+
+    def with_tilde(self, run: BenchMunitRun) -> 'Sec5Config':
+        "The same run with T~ from the MUNIT run `run` (its configuration and speed), which must be trained on this run's benchmark split."
+        out = replace(self, munit=run.munit, munit_speed=run.speed).validate()
+        if out.munit_run != run: raise ValueError(f'MUNIT run {run.key} was not trained on the benchmark split of {self.label} ({self.benchmark}, split seed {self.data_seed})')
+        return out
 
     def train_config(self) -> TrainConfig:
         return TrainConfig.of(self, SCHEDULES.get(self.schedule).sampler, int(rng_for(self.seed, 'sec5-order', self.benchmark).integers(2**31)))

@@ -263,9 +263,7 @@ STRONGER_ROWS = {'table1': LONGER_MUNIT_K_ROWS, 'table2': tuple(f'{b} +GIT (all 
 def with_munit(cfg: Sec5Config, run) -> Sec5Config:
     "The same GIT run with T~ from the MUNIT run `run` (its configuration and speed), which must be trained on the run's benchmark split."
     if cfg.munit is None: raise ValueError(f'{cfg.label} has no MUNIT to replace')
-    out = replace(cfg, munit=run.munit, munit_speed=run.speed).validate()
-    if out.munit_run != run: raise ValueError(f'MUNIT run {run.key} was not trained on the benchmark split of {cfg.label} ({cfg.benchmark}, split seed {cfg.data_seed})')
-    return out
+    return cfg.with_tilde(run)
 
 VARIANTS.register('munit', with_munit)
 
