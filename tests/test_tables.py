@@ -12,6 +12,7 @@ def tables_cli(*args, env=None, timeout=600):
     (['--profile', 'huge'], "unknown Section 5-6 profile 'huge'"),
     (['--rows', 'Hinge+DRS'], "unknown row 'Hinge+DRS'"),
     (['--seeds', '0'], 'seeds must be positive'),
+    (['--tilde-styles', 'encoded'], 'give --stronger-munit too'),
 ])
 def test_bad_input(args, message, tmp_path):
     r = tables_cli(*args, '--results', str(tmp_path/'r'))
@@ -107,6 +108,20 @@ def test_stronger_munit_cli_reads_committed_runs():
     assert r.returncode == 0, r.stderr
     assert f'MUNIT run {stronger_munit_run("gtsrb").key}' in r.stdout and stronger_munit_finding(f, 9_000) in r.stdout, r.stdout
     assert (f.to_string(index=False) in r.stdout) if len(f) else 'No row has its baseline and a GIT run on the stronger T~' in r.stdout
+
+def test_encoded_styles_cli_reads_committed_runs():
+    "Table 1's GIT rows on the stronger T~ with encoded styles: 3 committed runs a row, read against the same T~ with N(0, I) styles, and printed by the command line without computing."
+    from invtransfer.config import results_root
+    from invtransfer.variants import stronger_munit_frame, stronger_munit_finding
+    f = stronger_munit_frame('gtsrb', results_root()/'gtsrb', styles='encoded')
+    prior = stronger_munit_frame('gtsrb', results_root()/'gtsrb').set_index('row')
+    t1 = f[f.table == 'table1'].set_index('row')
+    assert list(t1.index) == ['CE+DRS +GIT', 'Focal+DRS +GIT', 'LDAM+DRS +GIT'] and (t1.n == '3 / 3 / 3').all(), t1
+    assert (t1.git == prior.loc[t1.index, 'stronger']).all(), (t1.git, prior.stronger)   # the comparison column: the same rows on the same T~ with N(0, I) styles
+    assert ((t1['stronger vs git'] - (t1.stronger - t1.git)).abs() < 0.015).all(), t1
+    r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--stronger-munit', '--tilde-styles', 'encoded', '--no-compute')
+    assert r.returncode == 0, r.stderr
+    assert f.to_string(index=False) in r.stdout and stronger_munit_finding(f, 9_000, 'encoded') in r.stdout, r.stdout
 
 def _outputs(path):
     nb = nbformat.read(path, as_version=4)
