@@ -252,15 +252,12 @@ class MunitTrainer(nn.Module):
 STYLE_SOURCES = ('prior', 'encoded')   # where T~ draws a style: N(0, I) (MUNIT, the paper), or the style code of a random image of a bank
 
 class MunitNuisance(nn.Module):
-    "T~(.|x): encode x's content with G_A, draw a style (s ~ N(0, I), or the style code of a random bank image after `use_encoded_styles`), decode with G_B. Images in [0, 1]."
+    "T~(.|x): encode x's content with G_A, draw a style (s ~ N(0, I), or the style code of a random bank image after `use_styles('encoded', bank)`), decode with G_B. Images in [0, 1]."
     def __init__(self, gen_a: Generator, gen_b: Generator, image_shape: tuple):
         super().__init__()
         self.content, self.gen_b, self.image_shape = gen_a.content, gen_b, tuple(image_shape)
         self.styles = None   # the bank's style codes (N, style_dim, 1, 1) on the CPU; None: the prior
         self.eval().requires_grad_(False)
-
-    @property
-    def style_source(self) -> str: return 'prior' if self.styles is None else 'encoded'
 
     @torch.no_grad()
     def encode_styles(self, x: np.ndarray, batch: int = 256) -> torch.Tensor:
