@@ -18,7 +18,7 @@ from .losses import LOSSES, SCHEDULES, make_loss, loss_weights
 from .models import MODELS, make_model, seeded_model
 from .train import Training, TrainConfig, train_classifier, check_finite
 from .samplers import make_sampler
-from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator
+from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator, run_styles
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy, ekld_per_class
 from .representation import LastLayerLaplace, training_hessian_top
@@ -122,7 +122,7 @@ class Sec5Config(Run, Training):
         if self.munit is not None: self.munit.validate()
         if self.munit_speed is not None and self.munit is None: raise ValueError('munit_speed needs a MUNIT (GIT) run')
         if self.tilde_styles is not None:
-            if self.tilde_styles != 'encoded': raise ValueError(f"tilde_styles must be None (the prior, N(0, I)) or 'encoded', got {self.tilde_styles!r}")
+            run_styles(self.tilde_styles, 'tilde_styles')
             if self.munit is None: raise ValueError('tilde_styles needs T~: a GIT run or an eKLD measurement')
         self.check_training()
         if self.ldam_s <= 0: raise ValueError(f'ldam_s must be positive, got {self.ldam_s}')

@@ -20,11 +20,12 @@ from .transforms import NUISANCES
 from .metrics import to_tensor
 
 # %% auto #0
-__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'STYLE_SOURCES', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed', 'cpu_capability',
-           'native_bf16', 'speed_for', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block', 'ResBlock', 'Generator',
-           'Discriminator', 'MunitDiverged', 'MunitTrainer', 'MunitNuisance', 'load_nuisance_model', 'save_generator',
-           'load_generator', 'stored_generator', 'train_munit', 'MunitRun', 'munit_paths', 'snapshot_iterations',
-           'snapshot_generator', 'load_munit_grids', 'fixed_inputs', 'true_samples', 'nuisance_model']
+__all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'STYLE_SOURCES', 'STYLE_VARIANTS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed',
+           'cpu_capability', 'native_bf16', 'speed_for', 'LayerNorm', 'AdaIN', 'InstanceNorm', 'conv_block', 'ResBlock',
+           'Generator', 'Discriminator', 'MunitDiverged', 'MunitTrainer', 'run_styles', 'MunitNuisance',
+           'load_nuisance_model', 'save_generator', 'load_generator', 'stored_generator', 'train_munit', 'MunitRun',
+           'munit_paths', 'snapshot_iterations', 'snapshot_generator', 'load_munit_grids', 'fixed_inputs',
+           'true_samples', 'nuisance_model']
 
 # %% ../nbs/10_munit.ipynb #7a643b80
 @dataclass(frozen=True)
@@ -250,6 +251,13 @@ class MunitTrainer(nn.Module):
 
 # %% ../nbs/10_munit.ipynb #4a724bbc
 STYLE_SOURCES = ('prior', 'encoded')   # where T~ draws a style: N(0, I) (MUNIT, the paper), or the style code of a random image of a bank
+STYLE_VARIANTS = STYLE_SOURCES[1:]     # the sources a run names; a run's None stands for the prior, so the paper's runs keep their keys
+
+def run_styles(styles: str | None, field: str = 'styles') -> str | None:
+    "The one rule for a run's style field: None (the prior, N(0, I)) or one of `STYLE_VARIANTS`; returns it."
+    if styles is not None and styles not in STYLE_VARIANTS:
+        raise ValueError(f"{field} must be None (the prior, N(0, I)) or one of {', '.join(STYLE_VARIANTS)}, got {styles!r}")
+    return styles
 
 class MunitNuisance(nn.Module):
     "T~(.|x): encode x's content with G_A, draw a style (s ~ N(0, I), or the style code of a random bank image after `use_styles('encoded', bank)`), decode with G_B. Images in [0, 1]."

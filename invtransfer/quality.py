@@ -14,7 +14,7 @@ import invtransfer
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for
 from .metrics import to_tensor, to_u8
-from .munit import MUNIT_SPEEDS, STYLE_SOURCES, snapshot_iterations, snapshot_generator
+from .munit import MUNIT_SPEEDS, run_styles, snapshot_iterations, snapshot_generator
 from .benchruns import BenchMunitRun, bench
 from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, fidelity_configs
 from .figures import sample_diversity
@@ -40,8 +40,7 @@ class QualityCurve(Run):
     def needs(self) -> list: return [self.munit]
     def validate(self):
         FidelityConfig(self.munit, self.judge).validate()
-        if self.styles is not None and (self.styles not in STYLE_SOURCES or self.styles == 'prior'):
-            raise ValueError(f"styles must be None (the prior, N(0, I)) or one of {[s for s in STYLE_SOURCES if s != 'prior']}, got {self.styles!r}")
+        run_styles(self.styles)
         if self.iterations is not None:
             kept = snapshot_iterations(self.munit.munit)
             if not self.iterations or any(k not in kept for k in self.iterations):

@@ -8,6 +8,7 @@ import argparse, sys
 from pathlib import Path
 from .config import results_root
 from .benchruns import Sec5Config
+from .munit import STYLE_VARIANTS
 from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
@@ -38,7 +39,7 @@ def parse_args(argv=None):
     p.add_argument('--fidelity', action='store_true', help="also the judge's accuracy on T~ samples of the training images (does T~ keep the class?)")
     p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in LONGER_MUNIT_TABLES of table1 and/or table3")
     p.add_argument('--stronger-munit', action='store_true', help="also Table 1's GIT rows and Table 2's all-classes rows with T~ from the profile's stronger MUNIT (quality.STRONGER_MUNIT)")
-    p.add_argument('--tilde-styles', default=None, choices=['encoded'], help="with --stronger-munit: T~ draws the style codes of the training images instead of N(0, I); the rows are read against the same T~ with N(0, I) styles")
+    p.add_argument('--tilde-styles', default=None, choices=STYLE_VARIANTS, help="with --stronger-munit: T~ draws the style codes of the training images instead of N(0, I); the rows are read against the same T~ with N(0, I) styles")
     p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot")
     p.add_argument('--remedies', action='store_true', help="also the remedies chapter's benchmark runs: ERM, CE+DRS, GIT, SAM, minority SAM and Laplace measuring per-class eKLD under T~, and ERM's Hessian after long-tailed and balanced training")
     return p.parse_args(argv)
