@@ -1,8 +1,8 @@
-"The Section 3 claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule."
+"The claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule, and where the size trend lies (chapter 71) on 5."
 from invtransfer.config import results_root
 from invtransfer.experiment import sec3_grid, collect
 from invtransfer.figures import per_class_table
-from invtransfer.claims import claims_frame, learning_frame, claims_summary
+from invtransfer.claims import claims_frame, learning_frame, claims_summary, location_frame
 
 def test_kmnist_figure1_claims():
     recs, counts = collect(sec3_grid('kmnist', 'fig1'), results_root()/'kmnist')
@@ -21,3 +21,18 @@ def test_kmnist_figure1_claims():
     assert f.loc[('trend', 'rot', 'ERM'), 'value'] == -0.123 and f.loc[('trend', 'dil', 'ERM'), 'ci95'] == '[-0.714, -0.527]'
     s = claims_summary(f.reset_index()).set_index('claim')
     assert s.verdict.to_dict() == {'trend': 'mixed', 'drs': 'reproduced'}
+
+def test_kmnist_sens_where_the_trend_lies():
+    "Chapter 71 on kmnist: every curve of Figures 1 and 3 on 5 instances, each measuring eKLD (the output) and sens (the features) per class."
+    recs, counts = collect(sec3_grid('kmnist', 'sens', instances=5), results_root()/'kmnist')
+    assert counts == {'ok': 60, 'missing': 0, 'failed': 0}                     # 3 nuisances x 4 methods x 5 instances
+    t = per_class_table(recs)
+    assert (learning_frame(t).instances == 5).all()
+    f = claims_frame({'sens': t})
+    s = claims_summary(f).set_index('claim')
+    assert s.verdict.to_dict() == {'sens-features': 'inconclusive', 'sens-output': 'mixed'}
+    assert s.loc['sens-output', 'reproduced'] == 8 and s.loc['sens-features', 'reproduced'] == 0
+    loc = location_frame(f).set_index(['nuisance', 'method'])
+    assert (loc.loc[['bg', 'dil'], 'where'] == 'in the output; the features are undecided').all()
+    assert (loc.loc['rot', 'where'] == 'in neither: no size trend decided').all()
+    assert loc.loc[('bg', 'ERM'), 'eKLD_rho'] == '-0.549 [-0.748, -0.361]' and loc.loc[('bg', 'ERM'), 'sens_rho'] == '+0.117 [-0.161, 0.397]'
