@@ -36,3 +36,16 @@ def test_kmnist_sens_where_the_trend_lies():
     assert (loc.loc[['bg', 'dil'], 'where'] == 'in the output; the features are undecided').all()
     assert (loc.loc['rot', 'where'] == 'in neither: no size trend decided').all()
     assert loc.loc[('bg', 'ERM'), 'eKLD_rho'] == '-0.549 [-0.748, -0.361]' and loc.loc[('bg', 'ERM'), 'sens_rho'] == '+0.117 [-0.161, 0.397]'
+
+def test_kmnist_probe_transfer():
+    "Chapter 71's head-to-tail probes on kmnist, 3 instances: the backbone pre-trained with the target nuisance against another, none and both."
+    from invtransfer.probe import probe_grid, transfer_frame
+    recs, counts = collect(probe_grid('kmnist', ('bg', 'dil'), instances=3), results_root()/'kmnist')
+    assert counts == {'ok': 24, 'missing': 0, 'failed': 0}                     # 2 nuisances x 4 arms x 3 instances
+    tf = transfer_frame(recs).set_index(['nuisance', 'claim'])
+    assert (tf.instances == 3).all()
+    assert tf.verdict.to_dict() == {('bg', 'acc-other'): 'reproduced', ('bg', 'acc-none'): 'inconclusive', ('bg', 'sens-other'): 'reproduced',
+                                    ('bg', 'sens-none'): 'reproduced', ('bg', 'acc-superset'): 'inconclusive',
+                                    ('dil', 'acc-other'): 'reproduced', ('dil', 'acc-none'): 'reproduced', ('dil', 'sens-other'): 'reproduced',
+                                    ('dil', 'sens-none'): 'reproduced', ('dil', 'acc-superset'): 'inconclusive'}
+    assert tf.loc[('bg', 'sens-none'), 'ci95'] == '[-0.550, -0.441]' and tf.loc[('dil', 'acc-other'), 'value'] == 0.083
