@@ -101,7 +101,9 @@ def test_benchmark_without_its_files(name, tmp_path):
     assert str(tmp_path) in str(e.value)
 
 def _run_kinds():
-    import invtransfer.fidelity, invtransfer.quality   # noqa: F401 (define the fidelity and quality runs)
+    import importlib, pkgutil, invtransfer
+    for m in pkgutil.iter_modules(invtransfer.__path__):   # every module, so the answer does not hang on what earlier tests imported
+        importlib.import_module(f'invtransfer.{m.name}')
     from invtransfer.runs import Run
     kinds, todo = [], [Run]
     while todo:
@@ -114,11 +116,11 @@ def test_every_run_kind_follows_the_protocol():
     "Each kind of run is a frozen dataclass that says how to compute itself, with its records in a folder of its own (a kind that extends another may share its folder)."
     from invtransfer.runs import Run
     kinds = _run_kinds()
-    assert {k.__name__ for k in kinds} >= {'Sec3Config', 'Sec5Config', 'MunitRun', 'BenchMunitRun', 'FidelityConfig', 'QualityCurve'}
+    assert {k.__name__ for k in kinds} >= {'Sec3Config', 'Sec5Config', 'MunitRun', 'BenchMunitRun', 'FidelityConfig', 'QualityCurve', 'ProbeRun'}
     roots = {}
     for k in kinds:
         assert dataclasses.is_dataclass(k) and k.__dataclass_params__.frozen, k
         assert k.execute is not Run.execute, f'{k.__name__} does not say how to compute itself'
         base = next(b for b in k.__mro__ if b.__dict__.get('folder'))
         assert roots.setdefault(k.folder, base) is base, f'{k.__name__} writes into the folder of {roots[k.folder].__name__}'
-    assert sorted(roots) == ['fidelity', 'munit', 'quality', 'sec3', 'sec5']
+    assert sorted(roots) == ['fidelity', 'munit', 'probe', 'quality', 'sec3', 'sec5']
