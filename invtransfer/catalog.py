@@ -17,6 +17,7 @@ from .benchruns import Sec5Config
 from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
 from .quality import quality_config, style_config
 from .remedies import remedies_grid, hessian_grid, flat
+from .sweep import figure_runs
 
 # %% auto #0
 __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
@@ -57,6 +58,7 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
     "The cells of one target under `profile`: (cell, why it is not run or '', its runs)."
     if target not in targets(profile): raise ValueError(f'profile {profile!r} has no target {target!r}; it has: {", ".join(targets(profile))}')
     if target in FIGURES and FIGURES[target].get('munit'): return _grouped(munit_grid(profile), lambda r: f'{r.nuisance} · MUNIT')
+    if target in FIGURES and FIGURES[target].get('probe'): return _grouped(figure_runs(profile, target), lambda r: f'{r.nuisance} · backbone {r.backbone}')
     if target in FIGURES:
         cfgs = sec3_grid(profile, target)
         return _munit_cell(cfgs) + _grouped(cfgs, lambda c: f'{c.nuisance} · {c.method}')

@@ -77,11 +77,17 @@ def config_hash(cfg, n: int = 16) -> str:
     d = cfg if isinstance(cfg, dict) else config_dict(cfg)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:n]
 
+def _umask() -> int:
+    m = os.umask(0o22); os.umask(m); return m
+
 def atomic_save(path: Path, save: Callable[[Path], None]):
     "Atomically create `path` with a writer that takes a temporary path (e.g. `torch.save`): old or complete, never partial."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
-    try: save(Path(tmp)); os.replace(tmp, path)
+    try:
+        save(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())   # the mode `open` would give, not mkstemp's 0600: a shared results folder stays readable to its group
+        os.replace(tmp, path)
     except BaseException: Path(tmp).unlink(missing_ok=True); raise
 
 def atomic_write_json(path: Path, obj):

@@ -156,7 +156,8 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True),   # Speicher et al.'s sens beside eKLD
            'hessian': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # Shwartz-Ziv et al.'s Figure 10a, long-tailed
            'hessian-balanced': dict(config=dict(arch='resnet20', iso=False, balanced=True), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # ... and balanced, same total
-           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace'))}   # Shwartz-Ziv et al.'s remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
+           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace')),
+           'probe': dict(probe=True, nuisances=('bg', 'dil'))}   # Speicher et al.'s transfer question across classes: backbones and linear probes, runs of `invtransfer.probe`   # Shwartz-Ziv et al.'s remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
 
 def profile_figures(profile: str) -> list[str]:
     "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
@@ -177,6 +178,7 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     "All classifier runs of one figure under a profile; keyword overrides beat the profile's, which beat the figure's."
     prof, fig = PROFILES.get(profile), get_figure(figure)
     if fig.get('munit'): raise ValueError(f'{figure} shows MUNIT samples; its runs come from munit_grid')
+    if fig.get('probe'): raise ValueError(f'{figure} trains backbones and linear probes; its runs come from invtransfer.probe.probe_grid')
     n = fig.get('instances', prof.instances) if instances is None else instances
     if n <= 0: raise ValueError(f'instances must be positive, got {n}')
     if fig.get('schedule') == 'longer' and not prof.longer: raise ValueError(f'profile {profile!r} defines no longer schedule, so it has no {figure}')

@@ -18,7 +18,7 @@ from .models import MODELS, seeded_model
 from .train import Training, TrainConfig, train_classifier, check_finite
 from .metrics import mean_ci, bootstrap_ci, ci_text, model_log_proba, per_class_accuracy
 from .representation import penultimate, sensitivity_per_class, fit_probe, probe_accuracy
-from .experiment import PROFILES
+from .experiment import PROFILES, FIGURES
 from .claims import decide, LEARNED_FLOOR
 
 # %% auto #0
@@ -108,7 +108,7 @@ def _compute_probe(cfg: ProbeRun, device: str, root, progress: bool) -> dict:
     return out
 
 # %% ../nbs/30_probe.ipynb #2aa860bb
-def probe_grid(profile: str = 'smoke', nuisances=('bg', 'dil'), arms=ARMS, instances: int | None = None, **overrides) -> list[ProbeRun]:
+def probe_grid(profile: str = 'smoke', nuisances=None, arms=ARMS, instances: int | None = None, **overrides) -> list[ProbeRun]:
     "The probe runs of a Section 3-4 profile: per target nuisance, instance and arm ('same', 'other': `OTHER[nuisance]`, 'none'); the profile's training settings and sens pairs."
     prof = PROFILES.get(profile)
     n = prof.instances if instances is None else instances
@@ -118,7 +118,7 @@ def probe_grid(profile: str = 'smoke', nuisances=('bg', 'dil'), arms=ARMS, insta
     base = {**{k: v for k, v in prof.overrides.items() if k in keep}, 'sens_pairs': prof.sens_pairs, **{k: v for k, v in overrides.items() if v is not None}}
     arm = lambda a, nu: OTHER[nu] if a == 'other' else f'{nu}+{OTHER[nu]}' if a == 'superset' else a
     return [ProbeRun(**base, nuisance=nu, backbone=arm(a, nu), instance=i).validate()
-            for nu in nuisances for a in arms for i in range(n)]
+            for nu in nuisances or FIGURES['probe']['nuisances'] for a in arms for i in range(n)]
 
 def arm_of(r: dict) -> str:
     "A probe record's arm: 'same', 'none', 'superset' (a set of nuisances) or 'other'."

@@ -10,9 +10,10 @@ import torch
 from .config import results_root
 from .munit import MUNIT_CONFIGS
 from .experiment import run_grid, plan_groups, PROFILES, FIGURES, METHODS, munit_config, munit_grid, sec3_grid, get_figure
+from .probe import ARMS, probe_grid
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'LocalExecutor', 'DaskExecutor', 'run_sweep', 'parse_args', 'main']
+__all__ = ['EXECUTORS', 'LocalExecutor', 'DaskExecutor', 'figure_runs', 'run_sweep', 'parse_args', 'main']
 
 # %% ../nbs/13_sweep.ipynb #42498e19
 class LocalExecutor:
@@ -70,6 +71,17 @@ class DaskExecutor:
             if progress: print(f"sweep: {out['computed'] + out['cached']}/{len(configs)} done, {out['failed']} failed", file=sys.stdout, flush=True)
         return out
 
+# %% ../nbs/13_sweep.ipynb #c2973576
+def figure_runs(profile: str, figure: str, nuisances=None, methods=None, instances: int | None = None, *, git: dict | None = None,
+                munit=None, source: str | None = None, arch: str | None = None, epochs: int | None = None, seed: int | None = None) -> list:
+    "The runs one figure of a profile needs, whichever kind they are; keyword overrides beat the profile's, which beat the figure's."
+    fig = get_figure(figure)
+    if fig.get('munit'): return munit_grid(profile, nuisances, instances, munit, source, seed)
+    if fig.get('probe'):
+        if methods: raise ValueError(f'{figure} compares backbones ({", ".join(ARMS)}), not methods; leave out the methods')
+        return probe_grid(profile, nuisances, instances=instances, source=source, arch=arch, epochs=epochs, seed=seed)
+    return sec3_grid(profile, figure, nuisances, methods, instances, git=git, munit=munit, source=source, arch=arch, epochs=epochs, seed=seed)
+
 # %% ../nbs/13_sweep.ipynb #80f67bc1
 EXECUTORS = ('local', 'dask')
 
@@ -124,10 +136,8 @@ def main(argv=None) -> int:
     try:
         git = {k: v for k, v in dict(p=a.git_p, K=a.git_K, cutoff=a.git_cutoff, draw=a.git_draw, start_epoch=a.git_start_epoch).items() if v is not None}
         mcfg = munit_config(a.profile, a.munit, iterations=a.munit_iterations)
-        configs = [c for f in a.figure for c in (
-            munit_grid(a.profile, a.nuisances, a.instances, mcfg, a.source, a.seed) if get_figure(f).get('munit') else
-            sec3_grid(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
-                      source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed))]
+        configs = [c for f in a.figure for c in figure_runs(a.profile, f, a.nuisances, a.methods, a.instances, git=git, munit=mcfg,
+                                                            source=a.source, arch=a.arch, epochs=a.epochs, seed=a.seed)]
         prof = PROFILES.get(a.profile)
         device, members = a.device or prof.device, prof.members if a.members is None else a.members
         t0 = time.time()

@@ -18,7 +18,7 @@ import committed   # noqa: F401 (before invtransfer: the committed results, no d
 warnings.filterwarnings('ignore')
 import numpy as np, pandas as pd
 from invtransfer.config import results_root
-from invtransfer import experiment as E, figures as F, munit as M
+from invtransfer import experiment as E, figures as F, munit as M, probe as P, sweep
 from invtransfer import recipes, paper, reports, variants, fidelity
 
 pd.set_option('display.width', 250); pd.set_option('display.max_columns', 50); pd.set_option('display.max_rows', 10_000)
@@ -49,6 +49,11 @@ def sec34(profile: str) -> list[str]:
     root, out = results_root()/profile, []
     for fig, spec in ((f, E.FIGURES[f]) for f in E.profile_figures(profile)):
         if spec.get('munit'): out.append(_section(f'{profile} {fig}: MUNIT runs', lambda: _munit(profile, root))); continue
+        if spec.get('probe'):
+            def probes():
+                recs, n = E.collect(sweep.figure_runs(profile, fig), root)
+                return f"{n}\n" + _frame(P.probe_frame(recs)) + '\n' + _frame(P.transfer_frame(recs)) if recs else str(n)
+            out.append(_section(f'{profile} {fig}', probes)); continue
         def trend():
             recs, n = E.collect(E.sec3_grid(profile, fig), root)
             table = F.per_class_table(recs)
