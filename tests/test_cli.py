@@ -84,6 +84,9 @@ def test_invtransfer_command_lists_the_committed_results():
     assert incomplete <= {'benchmark-remedies', 'encoded-styles'}, per   # every gtsrb target complete, the stronger T~'s GIT runs included, but the remedies chapter's benchmark arm and the encoded-style GIT rows (not all computed yet)
     kmnist = invtransfer('status', '--profile', 'kmnist', 'fig1')
     assert kmnist.returncode == 0 and re.search(r'fig1\s+bg · erm\s+15\s+15\s+0\s+0', kmnist.stdout), kmnist.stdout
+    probe = invtransfer('status', '--profile', 'kmnist', 'probe')   # chapter 71's backbones and probes: a cell per nuisance and arm
+    cells = re.findall(r'^probe\s+(bg|dil) · backbone (\S+)\s+15\s+(\d+)\s+0\s+(\d+)', probe.stdout, re.M)
+    assert probe.returncode == 0 and len(cells) == 8 and all(int(ok) >= 3 and int(ok) + int(miss) == 15 for *_, ok, miss in cells), probe.stdout
 
 @pytest.mark.parametrize('args, message', [
     ([], 'usage: invtransfer'),
@@ -92,6 +95,7 @@ def test_invtransfer_command_lists_the_committed_results():
     (['status', '--profile', 'gtsrb', '--epochs', '3'], 'unrecognized arguments: --epochs'),
     (['run', '--profile', 'smoke', 'table7'], "unknown target 'table7'"),
     (['run', '--profile', 'smoke', 'fig1', '--methods', 'ldam-drw'], "unknown method 'ldam-drw'"),
+    (['run', '--profile', 'smoke', 'probe', '--methods', 'erm'], 'probe compares backbones'),
     (['bench', 'gpu'], "invalid choice: 'gpu'"),
 ])
 def test_invtransfer_bad_input(args, message, results):
