@@ -110,7 +110,7 @@ def test_stronger_munit_cli_reads_committed_runs():
     assert (f.to_string(index=False) in r.stdout) if len(f) else 'No row has its baseline and a GIT run on the stronger T~' in r.stdout
 
 def test_encoded_styles_cli_reads_committed_runs():
-    "Table 1's GIT rows on the stronger T~ with encoded styles: 3 committed runs a row, read against the same T~ with N(0, I) styles, and printed by the command line without computing."
+    "Table 1's GIT rows and Table 2's all-classes rows on the stronger T~ with encoded styles: 3 committed runs a row, read against the same T~ with N(0, I) styles, and printed by the command line without computing."
     from invtransfer.config import results_root
     from invtransfer.variants import stronger_munit_frame, stronger_munit_finding
     f = stronger_munit_frame('gtsrb', results_root()/'gtsrb', styles='encoded')
@@ -119,6 +119,8 @@ def test_encoded_styles_cli_reads_committed_runs():
     assert list(t1.index) == ['CE+DRS +GIT', 'Focal+DRS +GIT', 'LDAM+DRS +GIT'] and (t1.n == '3 / 3 / 3').all(), t1
     assert (t1.git == prior.loc[t1.index, 'stronger']).all(), (t1.git, prior.stronger)   # the comparison column: the same rows on the same T~ with N(0, I) styles
     assert ((t1['stronger vs git'] - (t1.stronger - t1.git)).abs() < 0.015).all(), t1
+    t2 = f[f.table == 'table2'].set_index('row')   # Table 2's rows with GIT on all classes, 3 runs each too
+    assert list(t2.index) == ['CE+DRS +GIT (all classes)', 'Focal+DRS +GIT (all classes)', 'LDAM+DRS +GIT (all classes)'] and (t2.n == '3 / 3 / 3').all(), t2
     r = tables_cli('--profile', 'gtsrb', '--tables', 'table1', '--rows', 'ERM', '--stronger-munit', '--tilde-styles', 'encoded', '--no-compute')
     assert r.returncode == 0, r.stderr
     assert f.to_string(index=False) in r.stdout and stronger_munit_finding(f, 9_000, 'encoded') in r.stdout, r.stdout
