@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 import pandas as pd
 from .config import results_root
-from .experiment import PROFILES, FIGURES, Sec3Config, sec3_grid, munit_grid, profile_figures
+from .experiment import PROFILES, FIGURES, Sec3Config, profile_figures
 from .munit import MUNIT_CONFIGS
 from .recipes import BENCH_PROFILES, cell_config, table_cells, sec5_config
 from .paper import COLUMNS
@@ -57,11 +57,11 @@ def _grouped(cfgs: list, label) -> list[tuple[str, str, list]]:
 def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
     "The cells of one target under `profile`: (cell, why it is not run or '', its runs)."
     if target not in targets(profile): raise ValueError(f'profile {profile!r} has no target {target!r}; it has: {", ".join(targets(profile))}')
-    if target in FIGURES and FIGURES[target].get('munit'): return _grouped(munit_grid(profile), lambda r: f'{r.nuisance} · MUNIT')
-    if target in FIGURES and FIGURES[target].get('probe'): return _grouped(figure_runs(profile, target), lambda r: f'{r.nuisance} · backbone {r.backbone}')
     if target in FIGURES:
-        cfgs = sec3_grid(profile, target)
-        return _munit_cell(cfgs) + _grouped(cfgs, lambda c: f'{c.nuisance} · {c.method}')
+        runs, fig = figure_runs(profile, target), FIGURES[target]
+        if fig.get('munit'): return _grouped(runs, lambda r: f'{r.nuisance} · MUNIT')
+        if fig.get('probe'): return _grouped(runs, lambda r: f'{r.nuisance} · backbone {r.backbone}')
+        return _munit_cell(runs) + _grouped(runs, lambda c: f'{c.nuisance} · {c.method}')
     if target == 'fidelity':
         return _grouped(fidelity_configs(profile), lambda c: f'judge trained on {JUDGE_LABEL[c.judge_sees]} · MUNIT {c.munit.munit.iterations:,} iterations')
     if target == 'munit-quality':

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #dc1872af
 from __future__ import annotations
-import contextlib, dataclasses, hashlib, json, os, socket, tempfile, time, warnings
+import contextlib, dataclasses, hashlib, json, os, secrets, socket, time, warnings
 from pathlib import Path
 from typing import Any, Callable
 
@@ -77,17 +77,12 @@ def config_hash(cfg, n: int = 16) -> str:
     d = cfg if isinstance(cfg, dict) else config_dict(cfg)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:n]
 
-def _umask() -> int:
-    m = os.umask(0o22); os.umask(m); return m
-
 def atomic_save(path: Path, save: Callable[[Path], None]):
     "Atomically create `path` with a writer that takes a temporary path (e.g. `torch.save`): old or complete, never partial."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
-    try:
-        save(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())   # the mode `open` would give, not mkstemp's 0600: a shared results folder stays readable to its group
-        os.replace(tmp, path)
+    tmp = path.parent/f'.{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp'
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))   # the mode `open` gives under the umask (mkstemp's would be 0600): a shared results folder stays readable
+    try: save(tmp); os.replace(tmp, path)
     except BaseException: Path(tmp).unlink(missing_ok=True); raise
 
 def atomic_write_json(path: Path, obj):

@@ -152,12 +152,12 @@ FIGURES = {'fig1': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0]
            'fig3': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle')),
            'table1-k49': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'),
                               methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle', 'ldam-drs', 'ldam-drs-git', 'ldam-oracle')),   # Table 1's K49 columns
-           'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),
+           'fig1-longer': dict(config=dict(arch='resnet20', iso=False), nuisances=('rot',), methods=S3[1], instances=3, schedule='longer'),   # Figure 1 on the profile's longer schedule (Section 3's check)
            'sens': dict(config=dict(arch='resnet20', iso=False), nuisances=S3[0], methods=('erm', 'ce-drs', 'ce-drs-git', 'oracle'), sens=True),   # Speicher et al.'s sens beside eKLD
            'hessian': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # Shwartz-Ziv et al.'s Figure 10a, long-tailed
            'hessian-balanced': dict(config=dict(arch='resnet20', iso=False, balanced=True), nuisances=('bg', 'dil'), methods=('erm',), hessian=True),   # ... and balanced, same total
-           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace')),
-           'probe': dict(probe=True, nuisances=('bg', 'dil'))}   # Speicher et al.'s transfer question across classes: backbones and linear probes, runs of `invtransfer.probe`   # Shwartz-Ziv et al.'s remedies beside the paper's   # Figure 1 on the profile's longer schedule (Section 3's check)
+           'remedies': dict(config=dict(arch='resnet20', iso=False), nuisances=('bg', 'dil'), methods=('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm', 'simclr-nuisance-erm', 'erm-laplace')),   # Shwartz-Ziv et al.'s remedies beside the paper's
+           'probe': dict(probe=True, nuisances=('bg', 'dil'))}   # Speicher et al.'s transfer question across classes: backbones and linear probes, runs of `invtransfer.probe`
 
 def profile_figures(profile: str) -> list[str]:
     "The figures a profile defines: every registered one, less those on a schedule the profile lacks."
