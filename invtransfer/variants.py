@@ -310,9 +310,9 @@ def stronger_munit_frame(profile: str, root: Path | None = None, seeds: int | No
     return pd.DataFrame(out, columns=STRONGER_COLUMNS)
 
 def _verdict(d: float, below_0: bool) -> str:
-    "Whether a change below zero is a loss its interval confirms (`below_0`: the whole interval lies below zero)."
-    if d >= 0: return 'no longer loses to'
-    return 'still loses to' if below_0 else 'is lower on average than, though its interval includes 0,'
+    "Whether LDAM+DRS+GIT still loses to LDAM+DRS: a change below zero is a loss only when its interval confirms it (`below_0`: the whole interval lies below zero)."
+    if d >= 0: return 'it no longer loses'
+    return 'it still loses' if below_0 else 'lower on average, but no loss is confirmed (the interval includes 0)'
 
 def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None, styles: str | None = None) -> str:
     "Row by row, then the two questions: does LDAM+DRS+GIT still lose to LDAM+DRS on the stronger T~, and did the gap to the paper narrow (`styles`: as the frame was read)."
@@ -329,7 +329,7 @@ def stronger_munit_finding(f: pd.DataFrame, iterations: int | None = None, style
         lines.append(t + '.')
     if len(l := f[(f.table == 'table1') & (f.row == 'LDAM+DRS +GIT')]):
         r = l.iloc[0]
-        lines.append(f'On {name}, LDAM+DRS+GIT {_verdict(r["stronger vs without"], r["below 0 vs without"])} LDAM+DRS ({r["stronger vs without"]:+.2f} points, 95 % interval {r["ci95 vs without"]}).')
+        lines.append(f'On {name}, LDAM+DRS+GIT against LDAM+DRS: {r["stronger vs without"]:+.2f} points, 95 % interval {r["ci95 vs without"]}: {_verdict(r["stronger vs without"], r["below 0 vs without"])}.')
     g = f[f['gap git'].notna() & f['gap stronger'].notna()]
     if len(g):
         closer = g['gap stronger'].abs() < g['gap git'].abs()
