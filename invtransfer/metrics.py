@@ -13,7 +13,7 @@ from .transforms import Nuisance, get_nuisance
 
 # %% auto #0
 __all__ = ['ekld_per_class', 'to_float', 'to_tensor', 'to_u8', 'score_dtype', 'model_log_proba', 'per_class_accuracy',
-           'balanced_accuracy', 'mean_ci', 'bootstrap_ci', 'ci_text']
+           'balanced_accuracy', 'mean_ci', 'bootstrap_min_units', 'bootstrap_ci', 'ci_text']
 
 # %% ../nbs/06_metrics.ipynb #22bc3a37
 def ekld_per_class(log_proba: Callable[[np.ndarray], np.ndarray], split: Split, nuisance: Nuisance | str,
@@ -84,11 +84,19 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     h = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
     return (m, m - h, m + h)
 
+def bootstrap_min_units(level: float = 0.95) -> int:
+    """The fewest units whose percentile bootstrap interval at `level` is more than the range of the single units' values: a draw that repeats one unit
+    throughout has probability n**-n, and while that exceeds a tail's (1 - level) / 2 the interval's ends are those extremes whatever `level` asks (4 at 95 %)."""
+    n = 2
+    while n ** -n >= (1 - level) / 2: n += 1
+    return n
+
 def bootstrap_ci(stat, units: int, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
     """`stat(idx)` on all `units` (idx = 0..units-1) and its percentile bootstrap interval: `stat` recomputed on `n_boot` draws of `units` indices with replacement.
-    For a statistic that is not a mean of independent values (a pooled rank correlation, a ratio of means); NaN bounds for fewer than two units."""
+    For a statistic that is not a mean of independent values (a pooled rank correlation, a ratio of means; a mean takes `mean_ci`);
+    NaN bounds for fewer than `bootstrap_min_units(level)` units, where the percentile interval is only the range of the units."""
     value = float(stat(np.arange(units)))
-    if units < 2: return (value, np.nan, np.nan)
+    if units < bootstrap_min_units(level): return (value, np.nan, np.nan)
     rng = np.random.default_rng(seed)
     draws = np.array([stat(rng.integers(units, size=units)) for _ in range(n_boot)], float)
     draws = draws[~np.isnan(draws)]

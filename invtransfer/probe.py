@@ -16,10 +16,10 @@ from .data import SOURCES, load_source, build_lt_instance, transformed_split, rn
 from .transforms import NUISANCES, get_nuisance
 from .models import MODELS, seeded_model
 from .train import Training, TrainConfig, train_classifier, check_finite
-from .metrics import mean_ci, bootstrap_ci, ci_text, model_log_proba, per_class_accuracy
+from .metrics import mean_ci, ci_text, model_log_proba, per_class_accuracy
 from .representation import penultimate, sensitivity_per_class, fit_probe, probe_accuracy
 from .experiment import PROFILES, FIGURES
-from .claims import decide, LEARNED_FLOOR
+from .claims import decide, too_few, LEARNED_FLOOR
 
 # %% auto #0
 __all__ = ['OTHER', 'ARMS', 'NO_HARM', 'TRANSFER_CLAIMS', 'ProbeRun', 'probe_grid', 'arm_of', 'probe_frame', 'transfer_frame']
@@ -144,9 +144,10 @@ TRANSFER_CLAIMS = {   # (Speicher et al.'s statement, the measure, the arm compa
                      'superset', 'tail_probe_acc', 'below', NO_HARM),
 }
 
-def transfer_frame(records: list[dict], n_boot: int = 1000, seed: int = 0, floor: float = LEARNED_FLOOR) -> pd.DataFrame:
-    """Speicher et al.'s transfer claims read head to tail: per target nuisance, the 'same' arm against another, paired over instances, bootstrap 95 % interval,
-    decided by `claims.decide`; no verdict when either arm's backbone is below `floor` accuracy on its own classes (a backbone that has not learned teaches nothing)."""
+def transfer_frame(records: list[dict], floor: float = LEARNED_FLOOR) -> pd.DataFrame:
+    """Speicher et al.'s transfer claims read head to tail: per target nuisance, the 'same' arm against another, paired over instances, Student-t 95 % interval
+    of the mean paired difference, decided by `claims.decide`; no verdict when either arm's backbone is below `floor` accuracy on its own classes
+    (a backbone that has not learned teaches nothing), nor with a single paired instance."""
     ok = [r for r in records if r.get('status') == 'ok']
     by = {(r['config']['nuisance'], arm_of(r), r['config']['instance']): r for r in ok}
     rows = []
@@ -154,8 +155,8 @@ def transfer_frame(records: list[dict], n_boot: int = 1000, seed: int = 0, floor
         for claim, (text, measure, arm, field, side, null) in TRANSFER_CLAIMS.items():
             inst = sorted(i for (n, a, i) in by if n == nu and a == 'same' and (nu, arm, i) in by)
             d = np.array([by[nu, 'same', i][field] - by[nu, arm, i][field] for i in inst])
-            v, lo, hi = bootstrap_ci(lambda idx: d[idx].mean(), len(d), n_boot, seed=seed) if len(d) else (np.nan,) * 3
+            v, lo, hi = mean_ci(d)
             weak = [f'{a} {b:.2f}' for a in ('same', arm) if len(d) and (b := np.mean([by[nu, a, i]['backbone_acc'] for i in inst])) < floor]
             rows.append(dict(claim=claim, statement=text, nuisance=nu, measure=measure, instances=len(d), value=round(v, 3), ci95=ci_text(lo, hi, 3),
-                             verdict=f'no verdict: backbone accuracy below {floor:.2f} ({", ".join(weak)})' if weak else decide(lo, hi, null, side) if len(d) > 1 else 'inconclusive'))
+                             verdict=f'no verdict: backbone accuracy below {floor:.2f} ({", ".join(weak)})' if weak else too_few(len(d), True) or decide(lo, hi, null, side)))
     return pd.DataFrame(rows, columns=['claim', 'statement', 'nuisance', 'measure', 'instances', 'value', 'ci95', 'verdict'])
