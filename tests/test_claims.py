@@ -1,4 +1,4 @@
-"The claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule, and chapter 71 (where the size trend lies, and the head-to-tail probes) on 5."
+"The claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule; chapter 71 (where the size trend lies, and the head-to-tail probes) on 5; chapter 72 (the remedies) on its page's 3."
 from invtransfer.config import results_root
 from invtransfer.experiment import sec3_grid, collect
 from invtransfer.figures import per_class_table
@@ -51,3 +51,25 @@ def test_kmnist_probe_transfer():
                                     ('dil', 'sens-none'): 'reproduced', ('dil', 'acc-superset'): 'inconclusive'}
     assert tf.loc[('bg', 'sens-none'), 'ci95'] == '[-0.574, -0.419]' and tf.loc[('dil', 'acc-other'), 'value'] == 0.060   # Student-t over the 5 paired instances
     assert tf.loc[('bg', 'acc-none'), 'ci95'] == '[-0.006, 0.165]'
+
+def test_kmnist_remedies_claims():
+    "Chapter 72 on kmnist, 3 instances (its book page's): Shwartz-Ziv et al.'s remedies beside ERM; accuracy claims by Student-t, tail-eKLD ratios undecided below 4 instances."
+    recs, counts = collect(sec3_grid('kmnist', 'remedies', instances=3), results_root()/'kmnist')
+    assert counts == {'ok': 48, 'missing': 0, 'failed': 0}                     # 2 nuisances x 8 methods x 3 instances
+    t = per_class_table(recs)
+    assert learning_frame(t).learned.all()
+    f = claims_frame({'remedies': t}).set_index(['claim', 'nuisance'])
+    assert (f.instances == 3).all()
+    assert f.verdict.to_dict() == {('sam-accuracy', 'bg'): 'inconclusive', ('sam-accuracy', 'dil'): 'inconclusive',
+                                   ('msam-accuracy', 'bg'): 'not reproduced', ('msam-accuracy', 'dil'): 'inconclusive',
+                                   ('sam-tail', 'bg'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
+                                   ('sam-tail', 'dil'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
+                                   ('simclr-accuracy', 'bg'): 'inconclusive', ('simclr-accuracy', 'dil'): 'inconclusive',
+                                   ('simclr-nuisance-tail', 'bg'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
+                                   ('simclr-nuisance-tail', 'dil'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
+                                   ('laplace-accuracy', 'bg'): 'inconclusive', ('laplace-accuracy', 'dil'): 'inconclusive'}
+    assert f.loc[('msam-accuracy', 'bg'), 'value'] == -3.317 and f.loc[('msam-accuracy', 'bg'), 'ci95'] == '[-6.23, -0.40]'
+    assert f.loc[('sam-tail', 'bg'), 'value'] == 0.704 and f.loc[('sam-tail', 'bg'), 'ci95'] == '—'
+    s = claims_summary(f.reset_index()).set_index('claim')
+    assert s.verdict.to_dict() == {'sam-accuracy': 'inconclusive', 'msam-accuracy': 'mixed', 'sam-tail': 'no verdict', 'simclr-accuracy': 'inconclusive',
+                                   'simclr-nuisance-tail': 'no verdict', 'laplace-accuracy': 'inconclusive'}
