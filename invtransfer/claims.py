@@ -278,9 +278,9 @@ def hessian_frame(long_tailed: list[dict], balanced: list[dict], n_boot: int = N
     lt, bal = ({key(r): np.abs(r['hessian_top']).mean() for r in recs if r.get('status') == 'ok' and r.get('hessian_top')} for recs in (long_tailed, balanced))
     rows = []
     for nu in dict.fromkeys(k[0] for k in lt):
-        inst = sorted(i for n, i in lt if n == nu and (n, i) in bal)
+        if not (inst := sorted(i for n, i in lt if n == nu and (n, i) in bal)): continue   # no balanced run to pair with yet: no row
         a, b = np.array([lt[nu, i] for i in inst]), np.array([bal[nu, i] for i in inst])
-        v, lo, hi = bootstrap_ci(lambda i: a[i].mean() / b[i].mean(), len(inst), n_boot, seed=seed) if inst else (np.nan,) * 3
-        rows.append(dict(nuisance=nu, instances=len(inst), long_tailed=round(float(a.mean()), 4) if inst else np.nan, balanced=round(float(b.mean()), 4) if inst else np.nan,
+        v, lo, hi = bootstrap_ci(lambda i: a[i].mean() / b[i].mean(), len(inst), n_boot, seed=seed)
+        rows.append(dict(nuisance=nu, instances=len(inst), long_tailed=round(float(a.mean()), 4), balanced=round(float(b.mean()), 4),
                          ratio=round(v, 3), ci95=ci_text(lo, hi, 3), verdict=too_few(len(inst), False) or decide(lo, hi, 1.0, 'below')))
     return pd.DataFrame(rows, columns=['nuisance', 'instances', 'long_tailed', 'balanced', 'ratio', 'ci95', 'verdict'])
