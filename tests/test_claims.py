@@ -2,6 +2,7 @@
 from invtransfer.config import results_root
 from invtransfer.experiment import sec3_grid, collect
 from invtransfer.figures import per_class_table
+from invtransfer.remedies import remedies_grid, curve_records
 from invtransfer.claims import claims_frame, learning_frame, claims_summary, location_frame
 
 def test_kmnist_figure1_claims():
@@ -71,3 +72,16 @@ def test_kmnist_remedies_claims():
     s = claims_summary(f.reset_index()).set_index('claim')
     assert s.verdict.to_dict() == {'sam-accuracy': 'inconclusive', 'msam-accuracy': 'inconclusive', 'sam-tail': 'mixed', 'simclr-accuracy': 'mixed',
                                    'simclr-nuisance-tail': 'inconclusive', 'laplace-accuracy': 'inconclusive'}
+
+def test_gtsrb_remedies_claims():
+    "Chapter 72's benchmark arm on gtsrb, 3 seeds (its kmnist page's): the remedies on GTSRB-LT, eKLD under the kept T~; the tail ratio undecided below 4 seeds."
+    recs, counts = curve_records(remedies_grid('gtsrb'), results_root()/'gtsrb')
+    assert counts == {'ok': 18, 'missing': 0, 'failed': 0}                     # 6 methods x 3 seeds
+    t = per_class_table(recs)
+    assert learning_frame(t).learned.all()
+    f = claims_frame({'remedies': t}).set_index(['claim', 'nuisance'])
+    assert (f.instances == 3).all()
+    assert f.verdict.to_dict() == {('sam-accuracy', 'learned'): 'inconclusive', ('msam-accuracy', 'learned'): 'inconclusive',
+                                   ('sam-tail', 'learned'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
+                                   ('laplace-accuracy', 'learned'): 'not reproduced'}
+    assert f.loc[('laplace-accuracy', 'learned'), 'value'] == -28.039 and f.loc[('laplace-accuracy', 'learned'), 'ci95'] == '[-39.33, -16.75]'
