@@ -21,7 +21,7 @@ from .samplers import make_sampler
 from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_generator, run_styles
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy, ekld_per_class
-from .representation import LastLayerLaplace, training_hessian_top
+from .representation import LastLayerLaplace, check_prior_precision, training_hessian_top
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
@@ -95,7 +95,8 @@ class Sec5Config(Run, Training):
     randaugment: tuple | None = None   # (number of operations, magnitude)
     generator: str | None = None       # key of the MUNIT run to use (default: the benchmark's own)
     munit_speed: MunitSpeed | None = field(default=None, metadata=OPTIONAL)   # how the own MUNIT run trains (None: the reference path; existing keys unchanged)
-    predict: str | None = None           # None: the network's softmax; 'laplace': a last-layer Laplace posterior (prior precision 1, 100 draws)
+    predict: str | None = None           # None: the network's softmax; 'laplace': a last-layer Laplace posterior (representation.LastLayerLaplace)
+    laplace_prior: float | str | None = None   # with predict='laplace': its prior precision, a number or 'marglik' (the marginal likelihood's)
     ekld_images: int | None = None       # with ekld_transforms: per-class eKLD on test images under T~ (the `munit` run's, or `generator`)
     ekld_transforms: int | None = None
     hessian_top: int | None = None       # the leading eigenvalues of the training loss's Hessian at the end of training
@@ -113,6 +114,9 @@ class Sec5Config(Run, Training):
             if min(self.ekld_images, self.ekld_transforms) < 1: raise ValueError(f'eKLD needs at least one image and one transformation, got {self.ekld_images} x {self.ekld_transforms}')
             if self.munit is None: raise ValueError('eKLD on a benchmark is measured under T~: give munit=MunitConfig(...) (the benchmark\'s MUNIT run, or with generator= a kept one)')
         if self.predict not in (None, 'laplace'): raise ValueError(f"predict must be None (the network) or 'laplace', got {self.predict!r}")
+        if (self.predict == 'laplace') != (self.laplace_prior is not None):
+            raise ValueError("a Laplace head needs its prior precision (laplace_prior: a positive number or 'marglik'), and only a Laplace head takes one")
+        if self.laplace_prior is not None: check_prior_precision(self.laplace_prior)
         if self.hessian_top is not None and self.hessian_top < 1: raise ValueError(f'hessian_top must be positive, got {self.hessian_top}')
         if self.sam_minority_rho is not None and (self.loss, self.schedule, self.augment) != ('ce', 'none', 'none'):
             raise ValueError('minority SAM weighs plain cross-entropy terms: it needs ERM (loss ce, schedule none, no augmentation)')
@@ -241,9 +245,10 @@ def class_accuracies(model, split, num_classes: int, device: str) -> np.ndarray:
 
 def _measure(cfg: Sec5Config, b, model, device: str, root) -> tuple:
     "How the run predicts (the network, or its Laplace predictive), and what it measures besides accuracy: per-class eKLD under T~, the Hessian's top."
-    lp = model_log_proba(model, device) if cfg.predict is None else \
-        LastLayerLaplace(model, b.train.x, b.train.y, prior_precision=1.0, device=device).predictive(100, int(rng_for(cfg.seed, 'laplace', cfg.benchmark).integers(2**31)))
-    more = {}
+    more, lp = {}, model_log_proba(model, device)
+    if cfg.predict == 'laplace':
+        la = LastLayerLaplace(model, b.train.x, b.train.y, prior_precision=cfg.laplace_prior, device=device)
+        lp, more['laplace_prior_precision'] = la.predictive(), la.prior_precision
     if cfg.ekld_images is not None:
         tilde = _generator(cfg, device, root, b.train.x)
         more['ekld'] = ekld_per_class(lp, b.test, lambda x, rng: tilde.images(x, rng, device), cfg.ekld_images, cfg.ekld_transforms, cfg.seed, b.num_classes)
@@ -269,13 +274,14 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
         check_finite(history)
         lp, more = _measure(cfg, b, model, device, root)
         test_acc, val_acc = class_accuracies(lp, b.test, b.num_classes, device), class_accuracies(lp, b.val, b.num_classes, device)
+        net_acc = class_accuracies(model, b.test, b.num_classes, device) if cfg.predict else None   # a Laplace head: the network's own, beside it
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise
     extra = {'git_stats': aug.stats} if aug is not None and aug.stats is not None else {}
     ekld = more.pop('ekld', None)
     rec = write_ok(cfg.record_path(root), rec, t0, balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
                    classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c]),
-                             **({} if ekld is None else {'ekld': float(ekld[c])})} for c in range(b.num_classes)],
+                             **({} if ekld is None else {'ekld': float(ekld[c])}), **({} if net_acc is None else {'net_test_acc': float(net_acc[c])})} for c in range(b.num_classes)],
                    train_loss=history, split=b.spec, **extra, **more)
     ck.unlink(missing_ok=True)
     return rec

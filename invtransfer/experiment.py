@@ -22,7 +22,7 @@ from .train import Training, TrainConfig, train_classifier, check_finite
 from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
-from .representation import sensitivity_per_class, LastLayerLaplace, training_hessian_top
+from .representation import sensitivity_per_class, LastLayerLaplace, check_prior_precision, training_hessian_top
 from .simclr import pretrain_simclr
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
@@ -43,10 +43,10 @@ METHODS.register('ldam-oracle', {'label': 'LDAM+DRS+Oracle', 'sampler': 'drs', '
 METHODS.register('erm-sam', {'label': 'ERM+SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05}})
 METHODS.register('erm-msam', {'label': 'ERM+minority SAM', 'sampler': 'uniform', 'train': {'sam_rho': 0.05, 'sam_minority_rho': 0.1}})
 # Shwartz-Ziv et al.'s representation remedies: SimCLR pre-training on the same long-tailed set, its views without or with the nuisance, then ERM
-# end to end from those weights; and ERM read through a last-layer Laplace posterior (prior precision 1, 100 draws)
+# end to end from those weights; and ERM read through a last-layer Laplace posterior (its prior precision by the marginal likelihood, the probit predictive)
 METHODS.register('simclr-erm', {'label': 'SimCLR+ERM', 'sampler': 'uniform', 'pretrain': 'simclr'})
 METHODS.register('simclr-nuisance-erm', {'label': 'SimCLR (nuisance)+ERM', 'sampler': 'uniform', 'pretrain': 'simclr-nuisance'})
-METHODS.register('erm-laplace', {'label': 'ERM+Laplace', 'sampler': 'uniform', 'predict': 'laplace'})
+METHODS.register('erm-laplace', {'label': 'ERM+Laplace', 'sampler': 'uniform', 'predict': 'laplace', 'laplace_prior': 'marglik'})
 TRAIN_KEYS = ('sam_rho', 'sam_minority_rho')   # training settings a method may set (`METHODS[m]['train']`); unset, they stay None
 
 def method_loss(method: str) -> str:
@@ -69,6 +69,7 @@ class Sec3Config(Run, Training):
     balanced: bool | None = None     # True: every class gets the same size, the long-tailed instance's total shared out equally (Shwartz-Ziv et al.'s balanced control)
     hessian_top: int | None = None  # with a value: this many leading eigenvalues of the training loss's Hessian at the end of training, in the record
     sens_pairs: int | None = None   # with a value: Speicher et al.'s sens of the penultimate features per class on the test set, over this many pairs (None: not measured)
+    laplace_prior: float | str | None = None   # methods that predict through a last-layer Laplace posterior: its prior precision (a number, or 'marglik')
     seed: int = 0
     version: str = invtransfer.__version__
     git: GITConfig | None = None      # methods with GIT or the Oracle
@@ -87,6 +88,10 @@ class Sec3Config(Run, Training):
         want = METHODS.get(self.method).get('train', {})
         if bad := [k for k in TRAIN_KEYS if getattr(self, k) != want.get(k)]:
             raise ValueError(f'method {self.method!r} sets {bad[0]} to {want.get(bad[0])!r}, got {getattr(self, bad[0])!r}')
+        laplace = METHODS.get(self.method).get('predict') == 'laplace'
+        if laplace != (self.laplace_prior is not None):
+            raise ValueError(f'method {self.method!r} ' + ('needs a Laplace prior precision (laplace_prior=...)' if laplace else 'takes no Laplace prior precision'))
+        if laplace: check_prior_precision(self.laplace_prior)
         self.check_training()
         if self.balanced is False: raise ValueError('balanced is True or None (long-tailed), not False: one configuration, one key')
         for k in ('ekld_images', 'ekld_transforms', 'sens_pairs', 'hessian_top'):
@@ -188,7 +193,7 @@ def sec3_grid(profile: str = 'smoke', figure: str = 'fig1', nuisances=None, meth
     mcfg = munit or munit_config(profile)
     def extra(me):
         aug = METHODS.get(me).get('augment')
-        return dict(git=gcfg if aug else None, munit=mcfg if aug == 'git' else None, **METHODS.get(me).get('train', {}))
+        return dict(git=gcfg if aug else None, munit=mcfg if aug == 'git' else None, laplace_prior=METHODS.get(me).get('laplace_prior'), **METHODS.get(me).get('train', {}))
     return [Sec3Config(**base, nuisance=nu, method=me, instance=i, **extra(me)).validate()
             for nu, me, i in itertools.product(nuisances or fig['nuisances'], methods or fig['methods'], range(n))]
 
@@ -204,19 +209,20 @@ def munit_grid(profile: str = 'smoke', nuisances=None, instances: int | None = N
     return runs
 
 # %% ../nbs/08_experiment.ipynb #bcb45b30
-def _class_rows(src, inst, ekld, acc, sens=None) -> list[dict]:
+def _class_rows(src, inst, ekld, acc, sens=None, net_acc=None) -> list[dict]:
     rank = np.empty(src.num_classes, int); rank[inst.order] = np.arange(src.num_classes)
     return [{'class': c, 'rank': int(rank[c]) + 1, 'size': int(inst.sizes[c]), 'ekld': float(ekld[c]), 'acc': float(acc[c]),
-             **({'sens': float(sens[c])} if sens is not None else {})} for c in range(src.num_classes)]
+             **({'sens': float(sens[c])} if sens is not None else {}), **({'net_acc': float(net_acc[c])} if net_acc is not None else {})} for c in range(src.num_classes)]
 
 def _sens(cfg: Sec3Config, src, model, device) -> np.ndarray | None:
     "Per-class sens of the trained model's penultimate features on the test set's originals (as eKLD's), or None when the run does not measure it."
     return sensitivity_per_class(model, src.test, cfg.nuisance, cfg.sens_pairs, cfg.seed, src.num_classes, device) if cfg.sens_pairs else None
 
-def _log_proba(cfg: Sec3Config, inst, model, device):
+def _log_proba(cfg: Sec3Config, inst, model, device) -> tuple:
     "How the run predicts: the network's softmax, or the predictive of a last-layer Laplace posterior fitted on its training set."
-    if METHODS.get(cfg.method).get('predict') != 'laplace': return model_log_proba(model, device)
-    return LastLayerLaplace(model, inst.x, inst.y, prior_precision=1.0, device=device).predictive(100, int(rng_for(cfg.seed, 'laplace', cfg.instance).integers(2**31)))
+    if METHODS.get(cfg.method).get('predict') != 'laplace': return model_log_proba(model, device), {}
+    la = LastLayerLaplace(model, inst.x, inst.y, prior_precision=cfg.laplace_prior, device=device)
+    return la.predictive(), {'laplace_prior_precision': la.prior_precision}
 
 def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: str, progress: bool):
     "SimCLR pre-training of a method that has it, before its classifier training; skipped once that training has a checkpoint (the pre-trained weights are in it)."
@@ -227,12 +233,14 @@ def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: s
                         checkpoint=pck, device=device, progress=progress)
     check_finite(h, 'SimCLR pre-training')
 
-def _evaluate(cfg: Sec3Config, src, inst, model, device) -> list[dict]:
+def _evaluate(cfg: Sec3Config, src, inst, model, device) -> tuple[list[dict], dict]:
+    "Per-class rows of a trained run, and what its record adds. A Laplace run also keeps its network's own accuracy per class (`net_acc`), so that the Laplace head is judged against the same network."
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
-    lp = _log_proba(cfg, inst, model, device)
+    lp, more = _log_proba(cfg, inst, model, device)
     acc = per_class_accuracy(test_t.y, lp(test_t.x).argmax(1), src.num_classes)
     ekld = ekld_per_class(lp, src.test, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms, cfg.seed, src.num_classes)
-    return _class_rows(src, inst, ekld, acc, _sens(cfg, src, model, device))
+    net = per_class_accuracy(test_t.y, model_log_proba(model, device)(test_t.x).argmax(1), src.num_classes) if more else None   # a Laplace head: the network beside it
+    return _class_rows(src, inst, ekld, acc, _sens(cfg, src, model, device), net), more
 
 def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAugment | None:
     "The GIT batch transform of a method that has one (learned T~ or the Oracle), else None."
@@ -276,8 +284,8 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
         history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug,
                                    criterion=_criterion(cfg, inst, src.num_classes))
         check_finite(history)
-        classes = _evaluate(cfg, src, inst, model, device)
-        more = {'hessian_top': training_hessian_top(model, inst.x, inst.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()} if cfg.hessian_top else {}
+        classes, more = _evaluate(cfg, src, inst, model, device)
+        if cfg.hessian_top: more['hessian_top'] = training_hessian_top(model, inst.x, inst.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()
     except Exception as e:
         write_failed(cfg.record_path(root), head, e, t0); raise
     return _write_ok(cfg, head, t0, classes, history, aug, ck, root, **more)

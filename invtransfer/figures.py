@@ -22,9 +22,9 @@ __all__ = ['RUN_COLS', 'NUISANCE_LABELS', 'COLORS', 'NUISANCE_STATS', 'per_class
 RUN_COLS = ['source', 'nuisance', 'method', 'arch', 'iso', 'instance']
 
 def per_class_table(records: list[dict]) -> pd.DataFrame:
-    "One row per (run, class): run settings, class rank and size, eKLD and accuracy, and the representation's sensitivity where the runs measured it."
+    "One row per (run, class): run settings, class rank and size, eKLD and accuracy, the representation's sensitivity where the runs measured it, and a Laplace run's network's own accuracy (`net_acc`)."
     rows = [{**{k: r['config'][k] for k in RUN_COLS}, 'key': r['key'], **c} for r in records if r.get('status') == 'ok' for c in r['classes']]
-    return pd.DataFrame(rows, columns=RUN_COLS + ['key', 'class', 'rank', 'size', 'ekld', 'acc'] + (['sens'] if any('sens' in x for x in rows) else []))
+    return pd.DataFrame(rows, columns=RUN_COLS + ['key', 'class', 'rank', 'size', 'ekld', 'acc'] + [k for k in ('sens', 'net_acc') if any(k in x for x in rows)])
 
 def by_rank(table: pd.DataFrame, value: str = 'ekld') -> pd.DataFrame:
     "Mean and 95% interval of `value` over instances, per run setting and class rank."

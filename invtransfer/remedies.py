@@ -16,7 +16,7 @@ from .quality import stronger_munit_run
 
 # %% auto #0
 __all__ = ['LT_METHODS', 'SCHEDULE_OF', 'REMEDY_SETTINGS', 'tilde_run', 'remedy_config', 'remedies_grid', 'hessian_grid', 'flat',
-           'curve_records', 'benchmark_hessian_frame']
+           'curve_records', 'benchmark_hessian_frame', 'laplace_prior_note']
 
 # %% ../nbs/30_remedies.ipynb #9b9ce6d0
 LT_METHODS = ('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'erm-laplace')   # the remedies chapter's methods that a benchmark run has
@@ -42,7 +42,7 @@ def remedy_config(profile: str, method: str, seed: int = 0, benchmark: str | Non
     if m.get('augment') == 'oracle': raise ValueError(f"{method!r}: the Oracle needs the true nuisance, which a benchmark does not have")
     cfg = sec5_config(profile, bench, method_loss(method), SCHEDULE_OF[m['sampler']], 'git' if m.get('augment') == 'git' else 'none', seed)
     run, (n_img, n_tr) = tilde_run(profile, bench), REMEDY_SETTINGS.get(profile)['ekld']
-    return replace(cfg, ekld_images=n_img, ekld_transforms=n_tr, predict=m.get('predict'), **m.get('train', {})).with_tilde(run)
+    return replace(cfg, ekld_images=n_img, ekld_transforms=n_tr, predict=m.get('predict'), laplace_prior=m.get('laplace_prior'), **m.get('train', {})).with_tilde(run)
 
 def remedies_grid(profile: str, methods=None, seeds: int | None = None, benchmark: str | None = None) -> dict[str, list[Sec5Config]]:
     "Per method, the profile's runs (one per seed)."
@@ -75,11 +75,18 @@ def curve_records(grid: dict, root: Path | None = None) -> tuple[list[dict], dic
 def _as_curve(r: dict, method: str) -> dict:
     "One ok benchmark record as a Section 4 record of `method`."
     c, order = r['config'], sorted(r['classes'], key=lambda k: (-k['size'], k['class']))
-    classes = [{'class': k['class'], 'rank': i + 1, 'size': k['size'], 'ekld': k.get('ekld', np.nan), 'acc': k['test_acc']} for i, k in enumerate(order)]
+    classes = [{'class': k['class'], 'rank': i + 1, 'size': k['size'], 'ekld': k.get('ekld', np.nan), 'acc': k['test_acc'],
+                **({'net_acc': k['net_test_acc']} if 'net_test_acc' in k else {})} for i, k in enumerate(order)]
     return {**{k: r[k] for k in ('key', 'status', 'device', 'wall_s', 'invtransfer') if k in r},
             'config': {'source': c['benchmark'], 'nuisance': 'learned', 'method': method, 'arch': c['arch'], 'iso': False, 'instance': c['seed']},
-            'classes': classes, **({'hessian_top': r['hessian_top']} if 'hessian_top' in r else {})}
+            'classes': classes, **{k: r[k] for k in ('hessian_top', 'laplace_prior_precision') if k in r}}
 
 def benchmark_hessian_frame(profile: str, seeds: int | None = None, root: Path | None = None, benchmark: str | None = None):
     "`hessian_frame` of the profile's Hessian runs: ERM's leading eigenvalues after long-tailed against balanced training, paired by seed."
     return hessian_frame(*(curve_records({'erm': g}, root)[0] for g in hessian_grid(profile, seeds, benchmark).values()))
+
+def laplace_prior_note(records: list[dict]) -> str:
+    "One sentence on the prior precision the Laplace heads among `records` used (each record keeps the value its run chose), or '' when none has one."
+    v = np.array([r['laplace_prior_precision'] for r in records if r.get('status') == 'ok' and 'laplace_prior_precision' in r])
+    if not len(v): return ''
+    return f' The Laplace heads\' prior precision: median {np.median(v):.3g}, range {v.min():.3g}–{v.max():.3g}, over {len(v)} run(s).'

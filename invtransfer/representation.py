@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
+from scipy.optimize import brentq
 from sklearn.linear_model import LogisticRegression
 from .data import Split, rng_for
 from .transforms import Nuisance, get_nuisance
@@ -15,8 +16,9 @@ from .models import _last_linear
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['head_layer', 'penultimate', 'sensitivity', 'sensitivity_per_class', 'fit_probe', 'probe_accuracy', 'hvp_operator',
-           'lanczos_top', 'hessian_top', 'training_hessian_top', 'LastLayerLaplace']
+__all__ = ['PRIOR_BOUNDS', 'head_layer', 'penultimate', 'sensitivity', 'sensitivity_per_class', 'fit_probe', 'probe_accuracy',
+           'hvp_operator', 'lanczos_top', 'hessian_top', 'training_hessian_top', 'check_prior_precision',
+           'laplace_log_evidence', 'marglik_prior_precision', 'LastLayerLaplace']
 
 # %% ../nbs/29_representation.ipynb #4266b91a
 def head_layer(model: nn.Module) -> nn.Linear:
@@ -125,12 +127,37 @@ def training_hessian_top(model: nn.Module, x: np.ndarray, y: np.ndarray, k: int 
     return lanczos_top(lambda v: sum(w * op(v) for op, w in ops), sum(p.numel() for p in params), k, steps, seed)
 
 # %% ../nbs/29_representation.ipynb #7c8089b0
+PRIOR_BOUNDS = (1e-4, 1e6)   # where the marginal-likelihood prior precision is searched
+
+def check_prior_precision(prior) -> float | str:
+    "A Laplace prior precision as a configuration gives it: a positive number, or 'marglik' (chosen by the marginal likelihood); anything else raises."
+    if isinstance(prior, str):
+        if prior != 'marglik': raise ValueError(f"a Laplace prior precision is a positive number or 'marglik', got {prior!r}")
+    elif isinstance(prior, bool) or not isinstance(prior, (int, float)) or not prior > 0:
+        raise ValueError(f'prior_precision must be positive, got {prior!r}')
+    return prior
+
+def laplace_log_evidence(eigvals: np.ndarray, w2: float, delta: float) -> float:
+    "The part of the Laplace log marginal likelihood that depends on the prior precision `delta` (prior N(0, I / delta)), for a data Hessian with eigenvalues `eigvals` at weights of squared norm `w2`."
+    lam = np.clip(np.asarray(eigvals, float), 0, None)
+    return float(-0.5 * delta * w2 + 0.5 * len(lam) * np.log(delta) - 0.5 * np.log(lam + delta).sum())
+
+def marglik_prior_precision(eigvals: np.ndarray, w2: float, bounds=PRIOR_BOUNDS) -> float:
+    "The prior precision that maximises `laplace_log_evidence`: the root of delta * w2 = sum lam / (lam + delta), clipped to `bounds`."
+    lam = np.clip(np.asarray(eigvals, float), 0, None)
+    slope = lambda ld: np.sum(lam / (lam + np.exp(ld))) - np.exp(ld) * w2   # the derivative's sign, in log delta; it falls strictly
+    lo, hi = np.log(bounds[0]), np.log(bounds[1])
+    if slope(lo) <= 0: return float(bounds[0])
+    if slope(hi) >= 0: return float(bounds[1])
+    return float(np.exp(brentq(slope, lo, hi, xtol=1e-12)))
+
 class LastLayerLaplace:
     """A Laplace approximation of the final linear layer's posterior (Daxberger et al. 2021), the rest of the network fixed at its trained weights:
     a Gaussian centred on the trained weights W (C x (D + 1), bias as the last column), with precision the Hessian of the summed training cross-entropy
-    in W plus `prior_precision` times the identity. Predictions average the softmax over `samples` draws of W."""
-    def __init__(self, model: nn.Module, x: np.ndarray, y: np.ndarray, prior_precision: float = 1.0, device: str = 'cpu'):
-        if prior_precision <= 0: raise ValueError(f'prior_precision must be positive, got {prior_precision}')
+    in W plus a prior precision (`prior_precision`: a number, or 'marglik' for the one that maximises the marginal likelihood; the value used is
+    `.prior_precision`). Predictions: the probit approximation of the linearised model's predictive."""
+    def __init__(self, model: nn.Module, x: np.ndarray, y: np.ndarray, prior_precision: float | str = 'marglik', device: str = 'cpu'):
+        check_prior_precision(prior_precision)
         self.model, self.device, layer = model, device, head_layer(model)
         if not isinstance(layer, nn.Linear): raise ValueError(f'the last-layer Laplace approximation needs a linear head, got {type(layer).__name__}')
         b = layer.bias.detach().double().cpu() if layer.bias is not None else torch.zeros(layer.out_features, dtype=torch.float64)
@@ -141,20 +168,22 @@ class LastLayerLaplace:
         # the Hessian of sum_n CE in vec(W) (rows of W stacked): sum_n (diag p_n - p_n p_n^T) kron (phi_n phi_n^T)
         A = torch.diag_embed(p) - p[:, :, None] * p[:, None, :]                            # (N, C, C)
         H = torch.einsum('nij,nk,nl->ikjl', A, phi, phi).reshape(C * D1, C * D1)
-        self.precision = H + prior_precision * torch.eye(C * D1, dtype=torch.float64)
-        self.scale_tril = torch.linalg.cholesky(torch.linalg.inv(self.precision))
+        lam, Q = torch.linalg.eigh((H + H.T) / 2)
+        self.prior_precision = float(marglik_prior_precision(lam.numpy(), float((self.W ** 2).sum())) if prior_precision == 'marglik' else prior_precision)
+        self.precision = H + self.prior_precision * torch.eye(C * D1, dtype=torch.float64)
+        cov = (Q / (lam.clamp_min(0) + self.prior_precision)) @ Q.T                        # the posterior covariance, (C D1, C D1)
+        self.class_cov = torch.stack([cov[c * D1:(c + 1) * D1, c * D1:(c + 1) * D1] for c in range(C)])   # (C, D1, D1): each class's logit block
     def _phi(self, x: np.ndarray) -> torch.Tensor:
         f = torch.as_tensor(penultimate(self.model, x, self.device), dtype=torch.float64)
         return torch.cat([f, torch.ones(len(f), 1, dtype=torch.float64)], 1)
-    def log_proba(self, x: np.ndarray, samples: int = 100, seed: int = 0) -> np.ndarray:
-        "Log of the predictive class probabilities of uint8 images `x`, (N, C): the softmax averaged over `samples` draws of the last layer."
-        phi, (C, D1) = self._phi(x), self.W.shape
-        g = torch.Generator().manual_seed(seed)
-        eps = torch.randn(samples, C * D1, generator=g, dtype=torch.float64)
-        Ws = (self.W.reshape(-1) + eps @ self.scale_tril.T).reshape(samples, C, D1)          # (S, C, D + 1)
-        probs = torch.softmax(torch.einsum('nd,scd->snc', phi, Ws), -1).mean(0)
-        return probs.clamp_min(1e-300).log().numpy()
-    def predictive(self, samples: int = 100, seed: int = 0):
-        "The posterior predictive as a classifier of uint8 images (float32 log-probabilities), with the same draws for every input, so that eKLD compares like with like."
-        return lambda x: self.log_proba(x, samples, seed).astype(np.float32)
-
+    def logit_moments(self, x: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        "The mean (N, C) and variance (N, C) of each logit of uint8 images `x` under the posterior (the model linear in W)."
+        phi = self._phi(x)
+        return phi @ self.W.T, torch.einsum('nd,cde,ne->nc', phi, self.class_cov, phi)
+    def log_proba(self, x: np.ndarray) -> np.ndarray:
+        "Log of the predictive class probabilities of uint8 images `x`, (N, C): the softmax of the mean logits, each scaled by 1 / sqrt(1 + pi v / 8)."
+        mu, v = self.logit_moments(x)
+        return torch.log_softmax(mu / torch.sqrt(1 + torch.pi / 8 * v), 1).numpy()
+    def predictive(self):
+        "The posterior predictive as a classifier of uint8 images (float32 log-probabilities)."
+        return lambda x: self.log_proba(x).astype(np.float32)

@@ -69,6 +69,10 @@ def test_kmnist_remedies_claims():
                                    ('laplace-accuracy', 'bg'): 'inconclusive', ('laplace-accuracy', 'dil'): 'inconclusive'}
     assert f.loc[('simclr-accuracy', 'bg'), 'value'] == 4.72 and f.loc[('simclr-accuracy', 'bg'), 'ci95'] == '[1.79, 7.65]'
     assert f.loc[('sam-tail', 'dil'), 'value'] == 0.755 and f.loc[('sam-tail', 'dil'), 'ci95'] == '[0.646, 0.876]'
+    # the Laplace head against its own network, paired within each run (the prior precision by the marginal likelihood)
+    assert f.loc[('laplace-accuracy', 'bg'), 'value'] == 0.13 and f.loc[('laplace-accuracy', 'bg'), 'ci95'] == '[-0.37, 0.63]'
+    assert f.loc[('laplace-accuracy', 'dil'), 'value'] == 0.1 and f.loc[('laplace-accuracy', 'dil'), 'ci95'] == '[-0.25, 0.45]'
+    assert all(0.5 < r['laplace_prior_precision'] < 1.5 for r in recs if r['config']['method'] == 'erm-laplace')
     s = claims_summary(f.reset_index()).set_index('claim')
     assert s.verdict.to_dict() == {'sam-accuracy': 'inconclusive', 'msam-accuracy': 'inconclusive', 'sam-tail': 'mixed', 'simclr-accuracy': 'mixed',
                                    'simclr-nuisance-tail': 'inconclusive', 'laplace-accuracy': 'inconclusive'}
@@ -83,5 +87,7 @@ def test_gtsrb_remedies_claims():
     assert (f.instances == 3).all()
     assert f.verdict.to_dict() == {('sam-accuracy', 'learned'): 'inconclusive', ('msam-accuracy', 'learned'): 'inconclusive',
                                    ('sam-tail', 'learned'): 'no verdict: 3 instance(s), a 95 % bootstrap interval needs 4',
-                                   ('laplace-accuracy', 'learned'): 'not reproduced'}
-    assert f.loc[('laplace-accuracy', 'learned'), 'value'] == -28.039 and f.loc[('laplace-accuracy', 'learned'), 'ci95'] == '[-39.33, -16.75]'
+                                   ('laplace-accuracy', 'learned'): 'inconclusive'}
+    # the Laplace head against its own network, paired within each run, its prior precision by the marginal likelihood
+    assert f.loc[('laplace-accuracy', 'learned'), 'value'] == 0.74 and f.loc[('laplace-accuracy', 'learned'), 'ci95'] == '[-0.19, 1.67]'
+    assert all(1.0 < r['laplace_prior_precision'] < 1.2 for r in recs if r['config']['method'] == 'erm-laplace')
