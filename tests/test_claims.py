@@ -1,4 +1,4 @@
-"The claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule; chapter 71 (where the size trend lies, and the head-to-tail probes) on 5; chapter 72 (the remedies) on its page's 3."
+"The claims read from the committed kmnist records (no data needed): Figure 1 on 15 instances per curve, each decided by the claims rule; chapter 71 (where the size trend lies, and the head-to-tail probes) on 5; chapter 72 (the remedies) on its page's 5, and its benchmark arm on GTSRB-LT (3 seeds)."
 from invtransfer.config import results_root
 from invtransfer.experiment import sec3_grid, collect
 from invtransfer.figures import per_class_table
