@@ -15,7 +15,7 @@ from .paper import COLUMNS
 from .variants import LONGER_MUNIT_TABLES, switch_epoch_grid, longer_munit_grid, stronger_munit_grid
 from .benchruns import Sec5Config
 from .fidelity import fidelity_configs, fidelity_root, JUDGE_LABEL
-from .quality import quality_config, style_config
+from .quality import length_configs
 from .remedies import remedies_grid, hessian_grid, flat
 from .sweep import figure_runs
 
@@ -65,8 +65,8 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
     if target == 'fidelity':
         return _grouped(fidelity_configs(profile), lambda c: f'judge trained on {JUDGE_LABEL[c.judge_sees]} · MUNIT {c.munit.munit.iterations:,} iterations')
     if target == 'munit-quality':
-        q = quality_config(profile)
-        return [(f'MUNIT {q.munit.munit.iterations:,} iterations', '', [q.munit]), ('quality curve', '', [q]), ('encoded styles, last snapshot', '', [style_config(profile)])]
+        return [cell for q, e in length_configs(profile) for n in [f'MUNIT {q.munit.munit.iterations:,} iterations']
+                for cell in ((n, '', [q.munit]), (f'{n} · quality curve', '', [q]), (f'{n} · encoded styles, last snapshot', '', [e]))]
     if target == 'benchmark-remedies':
         cfgs = [c for c in flat(remedies_grid(profile)) + flat(hessian_grid(profile)) if isinstance(c, Sec5Config)]
         return _munit_cell(cfgs) + _grouped(cfgs, lambda c: c.label + (f' · Hessian' + (' (balanced)' if ('balanced', True) in c.data else ' (long-tailed)') if c.hessian_top else ' · eKLD under T~'))

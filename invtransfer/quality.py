@@ -20,9 +20,10 @@ from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge,
 from .figures import sample_diversity
 
 # %% auto #0
-__all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'STYLE_COLUMNS', 'QualityCurve', 'measure_generator',
-           'stronger_munit_run', 'quality_config', 'load_quality', 'quality_frame', 'quality_finding', 'plot_quality',
-           'style_config', 'style_frame', 'style_finding']
+__all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'STYLE_COLUMNS', 'MUNIT_LENGTHS', 'LENGTH_COLUMNS',
+           'QualityCurve', 'measure_generator', 'stronger_munit_run', 'quality_config', 'load_quality', 'quality_frame',
+           'quality_finding', 'plot_quality', 'encoded_config', 'style_config', 'style_frame', 'style_finding',
+           'length_configs', 'length_frame', 'length_finding']
 
 # %% ../nbs/27_quality.ipynb #01f19e48
 QUALITY_TARGET = 0.75    # the class-keeping asked of T~: the judge labels 75 % of T~ samples as their image's class (class mean)
@@ -163,10 +164,13 @@ def plot_quality(rec: dict, target: float = QUALITY_TARGET, floor: float = DIVER
     return fig
 
 # %% ../nbs/27_quality.ipynb #a438e7e2
+def encoded_config(curve: QualityCurve) -> QualityCurve:
+    "The run of quality curve `curve` measured at its last snapshot with styles encoded from the training images."
+    return replace(curve, styles='encoded', iterations=(snapshot_iterations(curve.munit.munit)[-1],)).validate()
+
 def style_config(profile: str) -> QualityCurve:
     "The profile's quality-curve run measured at its last snapshot with styles encoded from the training images."
-    q = quality_config(profile)
-    return replace(q, styles='encoded', iterations=(snapshot_iterations(q.munit.munit)[-1],)).validate()
+    return encoded_config(quality_config(profile))
 
 STYLE_COLUMNS = ['styles', 'iteration', 'T~ sample', 'T~ sample (images)', 'real images', 'diversity', 'diversity / first']
 
@@ -196,3 +200,51 @@ def style_finding(f: pd.DataFrame, target: float = QUALITY_TARGET, floor: float 
             f'(class mean; {en["T~ sample (images)"]:.1f} % over images), against {pr["T~ sample"]:.1f} % with styles drawn from N(0, I) '
             f'({en["T~ sample"] - pr["T~ sample"]:+.1f} points; the judge\'s ceiling, the real images, {en["real images"]:.1f} and {pr["real images"]:.1f} %): it {reach} the {100 * target:.0f} % target. '
             f'Diversity is {en.diversity:.2f} grey levels against {pr.diversity:.2f}, {en["diversity / first"]:.2f} of the curve\'s first snapshot: {div} (floor {floor:g}).' + sd)
+
+# %% ../nbs/27_quality.ipynb #d68621ff
+MUNIT_LENGTHS = {'gtsrb': (dict(iterations=12_000, snapshot_every=2_000, step_size=4_000),)}   # profile -> settings of its curve run trained further: longer, the three learning-rate phases stretched
+
+def length_configs(profile: str) -> list[tuple[QualityCurve, QualityCurve]]:
+    "(quality curve, encoded styles at the last snapshot) of the profile's curve run and of each further training of it in `MUNIT_LENGTHS`, shortest first."
+    q = quality_config(profile)
+    runs = [q.munit] + [replace(q.munit, munit=replace(q.munit.munit, **s)).validate() for s in MUNIT_LENGTHS.get(FIDELITY_SHARED.get(profile, profile), ())]
+    out = []
+    for m in runs:
+        c = replace(q, munit=m).validate()
+        out.append((c, encoded_config(c)))
+    return out
+
+LENGTH_COLUMNS = ['iterations', 'lr halved every', 'MUNIT h', 'T~ sample, N(0, I)', 'T~ sample, encoded', 'reconstruction', 'real images', 'real images, encoded', 'diversity / first, encoded']
+
+def length_frame(pairs: list[tuple[dict | None, dict | None]]) -> pd.DataFrame:
+    """One row per MUNIT run whose quality curve and encoded-styles record are both given (None: missing): at its last snapshot the judge's class-keeping
+    (%, class mean) with N(0, I) and with encoded styles and on reconstructions, each record's judge on the real images, encoded diversity over the curve's first
+    snapshot (`style_frame`), and the hours MUNIT trained (its record's wall time)."""
+    rows = []
+    for prior, enc in pairs:
+        if prior is None or enc is None: continue
+        s, m = style_frame(prior, enc), prior['config']['munit']['munit']
+        last = {q['iteration']: q for q in prior['points']}[int(s.iteration.iloc[0])]
+        rows.append({'iterations': m['iterations'], 'lr halved every': m['step_size'] if m['step_size'] < m['iterations'] else None,
+                     'MUNIT h': round(prior['munit_wall_s'] / 3600, 2) if prior.get('munit_wall_s') else None,
+                     'T~ sample, N(0, I)': s['T~ sample'].iloc[0], 'T~ sample, encoded': s['T~ sample'].iloc[1],
+                     'reconstruction': round(100 * last['reconstruction'], 1), 'real images': s['real images'].iloc[0], 'real images, encoded': s['real images'].iloc[1],
+                     'diversity / first, encoded': s['diversity / first'].iloc[1]})
+    return pd.DataFrame(rows, columns=LENGTH_COLUMNS).sort_values('iterations', ignore_index=True)
+
+def length_finding(f: pd.DataFrame, planned: int, target: float = QUALITY_TARGET, floor: float = DIVERSITY_FLOOR) -> str:
+    "What the rows say: class-keeping from the shortest to the longest run, and the shortest run that reaches the target with diversity kept; `planned`: how many runs the profile names."
+    missing = f' {planned - len(f)} of the {planned} MUNIT runs are not measured yet.' if len(f) < planned else ''
+    if len(f) < 2: return f'Fewer than two MUNIT runs of different lengths have both measurements: nothing to compare.{missing}'
+    a, z, enc, pri = f.iloc[0], f.iloc[-1], 'T~ sample, encoded', 'T~ sample, N(0, I)'
+    ok = f[(f[enc] >= 100 * target) & (f['diversity / first, encoded'] >= floor)]
+    reach = (f'The {int(ok.iterations.iloc[0]):,}-iteration run is the shortest to reach the {100 * target:.0f} % target with encoded styles and diversity kept '
+             f'({ok[enc].iloc[0]:.1f} %, diversity {ok["diversity / first, encoded"].iloc[0]:.2f} of the first snapshot\'s, floor {floor:g}).' if len(ok) else
+             f'No run reaches the {100 * target:.0f} % target with diversity kept (best with encoded styles {f[enc].max():.1f} %, '
+             f'at {int(f.iterations[f[enc].idxmax()]):,} iterations).')
+    j = pd.concat([f['real images'], f['real images, encoded']])
+    judges = ('' if j.nunique() == 1 else f' The rows\' judges share one configuration, not their weights (trained on different machines): they score the real images '
+              f'{j.min():.1f} to {j.max():.1f} %, so a difference between rows smaller than that spread may be the judges\'.')
+    return (f'Trained {int(a.iterations):,} → {int(z.iterations):,} iterations, T~ keeps the class of {a[enc]:.1f} → {z[enc]:.1f} % of its samples with encoded styles '
+            f'({z[enc] - a[enc]:+.1f} points) and {a[pri]:.1f} → {z[pri]:.1f} % with N(0, I) styles ({z[pri] - a[pri]:+.1f}); reconstructions {a.reconstruction:.1f} → {z.reconstruction:.1f} %, '
+            f'real images {z["real images"]:.1f} % (class means, at each run\'s last snapshot). {reach} One MUNIT run per length.{judges}{missing}')

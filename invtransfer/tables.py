@@ -13,7 +13,8 @@ from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
-from .quality import quality_config, quality_frame, quality_finding, load_quality, stronger_munit_run, style_config, style_frame, style_finding
+from .quality import (quality_frame, quality_finding, load_quality, stronger_munit_run, style_frame, style_finding,
+                                 length_configs, length_frame, length_finding)
 from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
 from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_frame
 from .figures import per_class_table
@@ -40,7 +41,7 @@ def parse_args(argv=None):
     p.add_argument('--longer-munit', action='store_true', help="also GIT with the fidelity test's longer-trained MUNIT, for the rows in LONGER_MUNIT_TABLES of table1 and/or table3")
     p.add_argument('--stronger-munit', action='store_true', help="also Table 1's GIT rows and Table 2's all-classes rows with T~ from the profile's stronger MUNIT (quality.STRONGER_MUNIT)")
     p.add_argument('--tilde-styles', default=None, choices=STYLE_VARIANTS, help="with --stronger-munit: T~ draws the style codes of the training images instead of N(0, I); the rows are read against the same T~ with N(0, I) styles")
-    p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot")
+    p.add_argument('--munit-quality', action='store_true', help="also the quality curve of the profile's MUNIT (its stronger one where it has one): class-keeping, reconstruction and diversity at each snapshot; also of its further trainings (quality.MUNIT_LENGTHS)")
     p.add_argument('--remedies', action='store_true', help="also the remedies chapter's benchmark runs: ERM, CE+DRS, GIT, SAM, minority SAM and Laplace measuring per-class eKLD under T~, and ERM's Hessian after long-tailed and balanced training")
     return p.parse_args(argv)
 
@@ -108,10 +109,11 @@ def _print_fidelity(a) -> int:
     print(fidelity_finding(f, cfgs, root)); return 0
 
 def _print_quality(a) -> int:
-    cfg, styles, root = quality_config(a.profile), style_config(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
+    lengths, root = length_configs(a.profile), Path(a.results) if a.results else fidelity_root(a.profile)
+    cfg, styles = lengths[0]
     try:
         if not a.no_compute:
-            for c in (cfg, styles): c.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root, progress=True)
+            for c in (c for pair in lengths for c in pair): c.run(device=a.device or BENCH_PROFILES.get(a.profile).device, root=root, progress=True)
     except Exception as e:
         print(f'quality curve failed: {type(e).__name__}: {e}', file=sys.stderr); return 1
     if (rec := load_quality(cfg, root)) is None: print(f'\nNo quality curve of MUNIT run {cfg.munit.key} in {root}.'); return 0
@@ -120,6 +122,9 @@ def _print_quality(a) -> int:
     if (enc := load_quality(styles, root)) is not None:
         f = style_frame(rec, enc)
         print('\nWhere T~ draws its style:'); print(f.to_string(index=False)); print(style_finding(f))
+    if len(lengths) > 1:
+        f = length_frame([(load_quality(q, root), load_quality(e, root)) for q, e in lengths])
+        print(f'\nT~ trained longer ({a.profile}):'); print(f.to_string(index=False) if len(f) else ''); print(length_finding(f, len(lengths)))
     return 0
 
 # %% ../nbs/21_tables.ipynb #5856f859

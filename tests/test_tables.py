@@ -80,6 +80,14 @@ def test_quality_cli_reads_committed_curve():
     s = style_frame(rec, enc)
     assert s['T~ sample'].iloc[1] > s['T~ sample'].iloc[0] + 10 and s['diversity / first'].iloc[1] >= 0.5, s   # encoded styles keep the class more often, diversity kept
     assert s.to_string(index=False) in r.stdout, r.stdout
+    # the same MUNIT trained further: one row per length, the 9,000-iteration row the style frame's, printed with its finding
+    from invtransfer.quality import length_configs, length_frame, length_finding
+    lengths = length_configs('gtsrb')
+    lf = length_frame([(load_quality(q, fidelity_root('gtsrb')), load_quality(e, fidelity_root('gtsrb'))) for q, e in lengths])
+    assert [(q.munit.munit.iterations, q.munit.munit.step_size) for q, _ in lengths] == [(9_000, 3_000), (12_000, 4_000)]
+    assert lf.iterations.tolist() == [9_000] and lf['lr halved every'].tolist() == [3_000], lf   # the 12,000-iteration run is not measured yet
+    assert lf['T~ sample, encoded'].iloc[0] == s['T~ sample'].iloc[1] and lf['T~ sample, N(0, I)'].iloc[0] == s['T~ sample'].iloc[0], lf
+    assert lf.to_string(index=False) in r.stdout and length_finding(lf, 2) in r.stdout and '1 of the 2 MUNIT runs are not measured yet' in r.stdout, r.stdout
 
 def test_stronger_generator_is_kept_and_loads():
     "The stronger T~ is committed as a kept generator within the size budget, its md5 in the record; it loads (weights_only) without the trained weights, and refuses a wrong md5 and other image sizes."
