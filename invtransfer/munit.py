@@ -75,7 +75,7 @@ MUNIT_CONFIGS.register('cpu32', replace(MUNIT_CONFIGS['kmnist'], iterations=1500
 # %% ../nbs/10_munit.ipynb #8b6c4a86
 @dataclass(frozen=True)
 class MunitSpeed:
-    "How a MUNIT iteration is executed: switches that change rounding only, never the mathematics."
+    "How a MUNIT iteration is executed: switches that change rounding only (`flush_subnormal`: values below 1.2e-38 too), never the mathematics."
     amp: bool = False             # bfloat16 autocast of the networks' forward passes; statistics, losses, gradients and Adam in float32
     fused_adam: bool = False      # torch.optim.Adam(fused=True)
     channels_last: bool = False   # NHWC layout of images and convolution weights
