@@ -18,6 +18,7 @@ from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for, load_source, build_lt_instance, SOURCES
 from .transforms import NUISANCES
 from .metrics import to_tensor
+from .train import flush_subnormal
 
 # %% auto #0
 __all__ = ['MUNIT_CONFIGS', 'MUNIT_SPEEDS', 'STYLE_SOURCES', 'STYLE_VARIANTS', 'KEPT_SUFFIX', 'MunitConfig', 'MunitSpeed',
@@ -224,16 +225,6 @@ class MunitTrainer(nn.Module):
         self.opt_g = torch.optim.Adam([*self.gen_a.parameters(), *self.gen_b.parameters()], **adam)
         self.opt_d = torch.optim.Adam([*self.dis_a.parameters(), *self.dis_b.parameters()], **adam)
 
-    @torch.no_grad()
-    def flush_subnormal(self, opt: torch.optim.Optimizer, count: bool = False) -> int | None:
-        "Zero the subnormal values (0 < |x| < 1.18e-38) among `opt`'s parameters and Adam moments; with `count`, return how many there were."
-        tiny, n = torch.finfo(torch.float32).tiny, 0
-        for t in [p for g in opt.param_groups for p in g['params']] + [v for s in opt.state.values() for v in s.values() if v.is_floating_point() and v.dim()]:
-            small = t.abs() < tiny   # zeros too: zeroing them changes nothing
-            if count: n += int((small & (t != 0)).sum())
-            t.masked_fill_(small, 0)
-        return n if count else None
-
     def set_lr(self, it: int):
         for o in (self.opt_g, self.opt_d):
             for grp in o.param_groups: grp['lr'] = self.cfg.lr * self.cfg.gamma ** (it // self.cfg.step_size)
@@ -249,7 +240,7 @@ class MunitTrainer(nn.Module):
             x_ba, x_ab = self.gen_a.decode(cb, sa), self.gen_b.decode(ca, sb)
             loss_d = c.gan_w * (self.dis_a.loss_d(x_ba.detach(), xa) + self.dis_b.loss_d(x_ab.detach(), xb))
         self.opt_d.zero_grad(set_to_none=True); loss_d.backward(); self.opt_d.step()
-        if sp.flush_subnormal: self.flush_subnormal(self.opt_d)
+        if sp.flush_subnormal: flush_subnormal(self.opt_d)
         with cast:
             cb_rec, sa_rec = self.gen_a.encode(x_ba); ca_rec, sb_rec = self.gen_b.encode(x_ab)
             f = lambda t: t.float()   # the losses in float32 (the identity on the reference path)
@@ -259,7 +250,7 @@ class MunitTrainer(nn.Module):
                  'adv': self.dis_a.loss_g(x_ba) + self.dis_b.loss_g(x_ab)}
         loss_g = c.gan_w * l['adv'] + c.recon_x_w * l['recon_x'] + c.recon_s_w * l['recon_s'] + c.recon_c_w * l['recon_c']
         self.opt_g.zero_grad(set_to_none=True); loss_g.backward(); self.opt_g.step()
-        if sp.flush_subnormal: self.flush_subnormal(self.opt_g)
+        if sp.flush_subnormal: flush_subnormal(self.opt_g)
         return {'dis': loss_d.item(), 'gen': loss_g.item(), **{k: v.item() for k, v in l.items()}}
 
 # %% ../nbs/10_munit.ipynb #4a724bbc

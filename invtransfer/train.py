@@ -17,7 +17,7 @@ from .samplers import make_sampler
 
 # %% auto #0
 __all__ = ['Training', 'TrainConfig', 'lr_at_epoch', 'TensorBatches', 'OneNetwork', 'minority_classes', 'sam_step', 'fit',
-           'train_classifier', 'check_finite']
+           'train_classifier', 'check_finite', 'flush_subnormal']
 
 # %% ../nbs/07_train.ipynb #c87e0b1e
 @dataclass(frozen=True)
@@ -194,3 +194,14 @@ def train_classifier(model: torch.nn.Module, x: np.ndarray | None, y: np.ndarray
 def check_finite(history, what: str = 'training') -> None:
     "Raise if a loss history has a non-finite value: the run diverged, and its record must say so rather than be evaluated."
     if not np.isfinite(np.asarray(history, dtype=float)).all(): raise RuntimeError(f'{what} diverged: the loss is not finite')
+
+# %% ../nbs/07_train.ipynb #4f062d17
+@torch.no_grad()
+def flush_subnormal(opt: torch.optim.Optimizer, count: bool = False) -> int | None:
+    "Zero the subnormal values (0 < |x| < 1.18e-38) among `opt`'s parameters and its state's tensors (Adam's moments); with `count`, return how many there were."
+    tiny, n = torch.finfo(torch.float32).tiny, 0
+    for t in [p for g in opt.param_groups for p in g['params']] + [v for s in opt.state.values() for v in s.values() if v.is_floating_point() and v.dim()]:
+        small = t.abs() < tiny   # zeros too: zeroing them changes nothing
+        if count: n += int((small & (t != 0)).sum())
+        t.masked_fill_(small, 0)
+    return n if count else None

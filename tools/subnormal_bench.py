@@ -6,6 +6,7 @@ as stored, with `MunitSpeed(flush_subnormal=True)`, with the CPU's flush-to-zero
 import argparse, time
 import torch
 from invtransfer.munit import MunitConfig, MunitSpeed, MunitTrainer
+from invtransfer.train import flush_subnormal
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -20,7 +21,7 @@ def main(argv=None):
             tr.load_state_dict(st['model']); tr.opt_g.load_state_dict(st['opt_g']); tr.opt_d.load_state_dict(st['opt_d'])
         tr.train(); tr.set_lr(st['iteration']); return tr
     stored = trainer('as stored')
-    n = stored.flush_subnormal(stored.opt_g, count=True) + stored.flush_subnormal(stored.opt_d, count=True)
+    n = flush_subnormal(stored.opt_g, count=True) + flush_subnormal(stored.opt_d, count=True)
     print(f'checkpoint at iteration {st["iteration"]}: {n:,} subnormal weights and Adam moments; {a.threads} thread(s), batch {cfg.batch_size}, {C}x{H}x{W}')
     g = torch.Generator().manual_seed(0)
     xa, xb = (torch.rand(cfg.batch_size, C, H, W, generator=g) * 2 - 1 for _ in range(2))
