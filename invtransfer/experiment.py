@@ -237,9 +237,10 @@ def _evaluate(cfg: Sec3Config, src, inst, model, device) -> tuple[list[dict], di
     "Per-class rows of a trained run, and what its record adds. A Laplace run also keeps its network's own accuracy per class (`net_acc`), so that the Laplace head is judged against the same network."
     test_t = transformed_split(src.test, cfg.nuisance, cfg.seed)
     lp, more = _log_proba(cfg, inst, model, device)
+    laplace = METHODS.get(cfg.method).get('predict') == 'laplace'
     acc = per_class_accuracy(test_t.y, lp(test_t.x).argmax(1), src.num_classes)
     ekld = ekld_per_class(lp, src.test, cfg.nuisance, cfg.ekld_images, cfg.ekld_transforms, cfg.seed, src.num_classes)
-    net = per_class_accuracy(test_t.y, model_log_proba(model, device)(test_t.x).argmax(1), src.num_classes) if more else None   # a Laplace head: the network beside it
+    net = per_class_accuracy(test_t.y, model_log_proba(model, device)(test_t.x).argmax(1), src.num_classes) if laplace else None   # the network beside its Laplace head
     return _class_rows(src, inst, ekld, acc, _sens(cfg, src, model, device), net), more
 
 def _augment(cfg: Sec3Config, inst, tc: TrainConfig, device: str, root) -> GITAugment | None:

@@ -13,13 +13,14 @@ from .recipes import BENCH_PROFILES, table_grid
 from .paper import COLUMNS, paper_rows
 from .reports import table_frame
 from .fidelity import fidelity_configs, fidelity_root, fidelity_frame, fidelity_finding
-from .quality import (quality_frame, quality_finding, load_quality, stronger_munit_run, style_frame, style_finding,
-                                 length_configs, length_frame, length_finding)
-from .variants import stronger_munit_grid, stronger_munit_frame, stronger_munit_finding
+from .quality import (
+    quality_frame, quality_finding, load_quality, stronger_munit_run, style_frame, style_finding, length_configs, length_frame, length_finding)
+from .variants import (
+    stronger_munit_grid, stronger_munit_frame, stronger_munit_finding, SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame,
+    switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding)
 from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_frame
 from .figures import per_class_table
 from .claims import learning_frame
-from .variants import SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame, switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding
 
 # %% auto #0
 __all__ = ['parse_args', 'main']

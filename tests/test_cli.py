@@ -135,6 +135,27 @@ def test_bench_munit_without_the_official_code(tmp_path):
         r = _bench_munit('--out', str(tmp_path), *bad)
         assert r.returncode == 2 and message in r.stderr, r.stderr
 
+def test_bench_munit_from_a_checkpoint(tmp_path):
+    "`--from-checkpoint` counts a checkpoint's subnormal weights, times each variant once per round with ratios to the stored state's rate of the same round, and records it; a missing or foreign file ends with exit status 2 and no record."
+    import torch
+    from invtransfer.config import config_dict, save_state
+    from invtransfer.munit import MUNIT_CONFIGS, MunitSpeed, MunitTrainer
+    cfg = MUNIT_CONFIGS['smoke']; tr = MunitTrainer(1, cfg)
+    with torch.no_grad(): next(tr.parameters()).view(-1)[:5] = 1e-40   # five subnormal weights
+    save_state(ck := tmp_path/'ck.pt', {'iteration': 7, 'model': tr.state_dict(), 'opt_g': tr.opt_g.state_dict(), 'opt_d': tr.opt_d.state_dict(),
+                                        'log': [], 'grids': [], 'config': config_dict(cfg), 'image_shape': (1, 28, 28), 'speed': config_dict(MunitSpeed())})
+    r = _bench_munit('--from-checkpoint', str(ck), '--steps', '1', '--threads', '1', '--out', str(tmp_path/'out'))
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = json.loads((out := next((tmp_path/'out').glob('munit-checkpoint-cpu-*-1threads.json'))).read_text())
+    assert rec['subnormals'] == 5 and rec['iteration'] == 7 and rec['image_shape'] == [1, 28, 28] and rec['threads'] == 1
+    rates = rec['it_per_s']
+    assert list(rates) == ['as stored', 'flush_subnormal', 'FTZ/DAZ flag', 'fresh initialisation'] and all(len(v) == 1 and v[0] > 0 for v in rates.values())
+    assert rec['ratio'] == {v: [rates[v][0] / rates['as stored'][0]] for v in list(rates)[1:]} and '| flush_subnormal |' in r.stdout
+    out.unlink(); torch.save({'weights': torch.zeros(2)}, foreign := tmp_path/'foreign.pt')
+    for path, message in ((tmp_path/'absent.pt', 'no MUNIT checkpoint at'), (foreign, 'is not a MUNIT training checkpoint')):
+        r = _bench_munit('--from-checkpoint', str(path), '--steps', '1', '--out', str(tmp_path/'out'))
+        assert r.returncode == 2 and message in r.stderr and not any((tmp_path/'out').iterdir()), r.stderr[-2000:]
+
 @pytest.mark.skipif(not (ROOT.parent/'shared'/'anchors'/'nvlabs-munit'/'official_munit.py').exists(), reason='the official MUNIT is not beside the checkout')
 def test_bench_munit_times_ours_against_the_official(tmp_path):
     "With the official trainer beside the checkout (the default folder), each ratio divides our rate by the official rate of its round."

@@ -3,6 +3,7 @@
     python tools/bench_munit.py [--official DIR] [--rounds 3] [--seconds 6] [--speeds reference [cpu]] [--device cpu]
                                 [--shapes 28x28x1:1 32x32x3:1 32x32x3:8] [--out results/bench]     (invtransfer bench munit)
     python tools/bench_munit.py --git-cost [--seconds 4]
+    python tools/bench_munit.py --from-checkpoint results/gtsrb/munit/checkpoints/<key>.pt [--threads 2] [--steps 6] [--rounds 2]
 
 
 Each measurement is its own process (import, build, two warm-up iterations, then iterations for `--seconds`, then one
@@ -15,6 +16,12 @@ our rates are measured, and the output says so.
 
 `--git-cost` instead times one ResNet20 training step (batch 128, 28x28) without augmentation, with the Oracle and with
 GIT (p = 0.5) for each MUNIT configuration, as ratios to the plain step, all in this process.
+
+`--from-checkpoint` instead times training steps from a MUNIT training checkpoint (a trained MUNIT holds subnormal
+weights and Adam moments, on which CPU arithmetic takes a slow path): as stored, with `MunitSpeed(flush_subnormal=True)`,
+with the CPU's flush-to-zero flag (`torch.set_flush_denormal`) and from a fresh initialisation, alternating in this
+process, `--steps` steps each per round on `--threads` threads; ratios are to the stored state's rate of the same round.
+It writes results/bench/munit-checkpoint-cpu-<date>-<threads>threads.json.
 """
 import argparse, json, os, platform, subprocess, sys, time
 from dataclasses import asdict
@@ -92,6 +99,45 @@ def git_cost(seconds: float, device: str):
         print(f'| GIT, MUNIT `{name}` | {r:.2f} | {plain / r:.2f} |', flush=True)
 
 
+CHECKPOINT_VARIANTS = ('as stored', 'flush_subnormal', 'FTZ/DAZ flag', 'fresh initialisation')
+
+def checkpoint_cost(path: Path, threads: int, steps: int, rounds: int) -> dict:
+    "Training steps per second from a MUNIT training checkpoint, for each of CHECKPOINT_VARIANTS, alternating in this process."
+    import torch
+    from invtransfer.munit import MunitConfig, MunitSpeed, MunitTrainer
+    from invtransfer.train import flush_subnormal
+    torch.set_num_threads(threads)
+    try: st = torch.load(path, map_location='cpu', weights_only=True)
+    except FileNotFoundError: raise ValueError(f'no MUNIT checkpoint at {path}') from None
+    except Exception as e: raise ValueError(f'{path} is not a readable MUNIT training checkpoint ({type(e).__name__})') from None
+    if not isinstance(st, dict) or not {'config', 'image_shape', 'model', 'opt_g', 'opt_d', 'iteration'} <= set(st):
+        raise ValueError(f'{path} is not a MUNIT training checkpoint (it lacks the model, optimisers, configuration or iteration)')
+    cfg, (C, H, W), speed = MunitConfig(**st['config']), st['image_shape'], st.get('speed', {})
+    def trainer(variant):
+        tr = MunitTrainer(C, cfg, MunitSpeed(**{**speed, 'flush_subnormal': variant == 'flush_subnormal' or None}))
+        if variant != 'fresh initialisation':
+            tr.load_state_dict(st['model']); tr.opt_g.load_state_dict(st['opt_g']); tr.opt_d.load_state_dict(st['opt_d'])
+        tr.train(); tr.set_lr(st['iteration']); return tr
+    stored = trainer('as stored')
+    n = flush_subnormal(stored.opt_g, count=True) + flush_subnormal(stored.opt_d, count=True)
+    g = torch.Generator().manual_seed(0)
+    xa, xb = (torch.rand(cfg.batch_size, C, H, W, generator=g) * 2 - 1 for _ in range(2))
+    sa, sb = (torch.randn(cfg.batch_size, cfg.style_dim, 1, 1, generator=g) for _ in range(2))
+    rates = {v: [] for v in CHECKPOINT_VARIANTS}
+    try:
+        for _ in range(rounds):
+            for v in CHECKPOINT_VARIANTS:
+                torch.set_flush_denormal(v == 'FTZ/DAZ flag')
+                tr = trainer(v); tr.step(xa, xb, sa, sb)
+                t = time.perf_counter()
+                for _ in range(steps): tr.step(xa, xb, sa, sb)
+                rates[v].append(steps / (time.perf_counter() - t))
+    finally: torch.set_flush_denormal(False)
+    ratio = {v: [r / b for r, b in zip(rates[v], rates['as stored'])] for v in CHECKPOINT_VARIANTS[1:]}
+    return {'iteration': st['iteration'], 'subnormals': n, 'image_shape': [C, H, W], 'batch': cfg.batch_size,
+            'threads': threads, 'steps': steps, 'rounds': rounds, 'it_per_s': rates, 'ratio': ratio}
+
+
 def machine(device: str) -> str:
     import torch
     from invtransfer.munit import cpu_capability
@@ -112,12 +158,16 @@ def main(argv=None) -> int:
     p.add_argument('--device', default='cpu')
     p.add_argument('--out', default=str(ROOT/'results'/'bench'))
     p.add_argument('--git-cost', action='store_true', help='time a classifier step with GIT instead (see above)')
+    p.add_argument('--from-checkpoint', metavar='PATH', help='time steps from a MUNIT training checkpoint instead (see above)')
+    p.add_argument('--threads', type=int, default=1, help='threads for --from-checkpoint (default: %(default)s)')
+    p.add_argument('--steps', type=int, default=6, help='steps per variant and round for --from-checkpoint (default: %(default)s)')
     p.add_argument('--worker', nargs=5, metavar=('IMPL', 'HW', 'CH', 'BATCH', 'SECONDS'), help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.worker:
         impl, hw, ch, batch, seconds = a.worker
         print(json.dumps(worker(impl, int(hw), int(ch), int(batch), float(seconds), a.device, a.official))); return 0
     if a.git_cost: git_cost(a.seconds, a.device); return 0
+    if a.from_checkpoint: return _checkpoint_main(a, argv)
 
     from invtransfer.munit import MUNIT_SPEEDS, speed_for
     a.speeds = a.speeds or list(dict.fromkeys(['reference', speed_for(a.device)]))
@@ -162,16 +212,42 @@ def main(argv=None) -> int:
     for row in rows:
         med = lambda v: sorted(v)[len(v) // 2]
         print(f"| {row['shape']} | {row['batch']} | " + ' | '.join(f"{row['gflop_per_it'][i]:.2f} | {row['gflop_per_it'][i] * med(row['it_per_s'][i]):.1f}" for i in impls) + ' |')
-    import torch
-    from invtransfer.runs import project_commit
-    res = {'machine': where, 'device': a.device, 'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'commit': project_commit(),
-           'command': 'python tools/bench_munit.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
+    res = {'machine': where, 'device': a.device, **_provenance(argv),
            'rounds': a.rounds, 'seconds': a.seconds, 'official': a.official if have_official else None,
            'speeds': {s: asdict(MUNIT_SPEEDS[s]) for s in a.speeds}, 'rows': rows}
-    path = Path(a.out)/f"munit-{'cuda' if a.device.startswith('cuda') else 'cpu'}-{res['date']}.json"
+    _write(res, Path(a.out)/f"munit-{'cuda' if a.device.startswith('cuda') else 'cpu'}-{res['date']}.json")
+    return 0
+
+
+def _provenance(argv) -> dict:
+    import torch
+    from invtransfer.runs import project_commit
+    return {'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'commit': project_commit(),
+            'command': 'python tools/bench_munit.py ' + ' '.join(argv if argv is not None else sys.argv[1:])}
+
+
+def _write(res: dict, path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(res, indent=1) + '\n'); tmp.replace(path)
     print(f'\nwritten {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}')
+
+
+def _checkpoint_main(a, argv) -> int:
+    "--from-checkpoint: print and record checkpoint_cost."
+    if a.device != 'cpu' or min(a.threads, a.steps, a.rounds) <= 0:
+        print('error: --from-checkpoint measures the CPU (--device cpu) with positive --threads, --steps and --rounds', file=sys.stderr); return 2
+    try: got = checkpoint_cost(Path(a.from_checkpoint), a.threads, a.steps, a.rounds)
+    except ValueError as e: print(f'error: {e}', file=sys.stderr); return 2
+    where = machine('cpu')
+    print(f"# MUNIT training steps/s from {a.from_checkpoint} (iteration {got['iteration']}: {got['subnormals']:,} subnormal weights and Adam moments; "
+          f"batch {got['batch']}, {'x'.join(map(str, got['image_shape']))}; {where}; {a.rounds} rounds of {a.steps} steps, alternating)\n")
+    print('| variant | it/s per round | over as stored, same round |\n|---|---|---|')
+    for v, r in got['it_per_s'].items():
+        q = got['ratio'].get(v)
+        print(f"| {v} | {' '.join(f'{x:.2f}' for x in r)} | " + (f'{min(q):.2f}–{max(q):.2f}' if q else '1') + ' |')
+    prov = _provenance(argv)
+    _write({'machine': where, 'device': 'cpu', **prov, 'checkpoint': str(a.from_checkpoint), **got},
+           Path(a.out)/f"munit-checkpoint-cpu-{prov['date']}-{a.threads}threads.json")
     return 0
 
 
