@@ -21,9 +21,9 @@ from .figures import sample_diversity
 
 # %% auto #0
 __all__ = ['QUALITY_TARGET', 'DIVERSITY_FLOOR', 'STRONGER_MUNIT', 'STYLE_COLUMNS', 'MUNIT_LENGTHS', 'LENGTH_COLUMNS',
-           'QualityCurve', 'measure_generator', 'stronger_munit_run', 'quality_config', 'load_quality', 'quality_frame',
-           'quality_finding', 'plot_quality', 'encoded_config', 'style_config', 'style_frame', 'style_finding',
-           'length_configs', 'length_frame', 'length_finding']
+           'SETBACK_FACTOR', 'QualityCurve', 'measure_generator', 'stronger_munit_run', 'quality_config',
+           'load_quality', 'quality_frame', 'quality_finding', 'plot_quality', 'encoded_config', 'style_config',
+           'style_frame', 'style_finding', 'length_configs', 'training_setback', 'length_frame', 'length_finding']
 
 # %% ../nbs/27_quality.ipynb #01f19e48
 QUALITY_TARGET = 0.75    # the class-keeping asked of T~: the judge labels 75 % of T~ samples as their image's class (class mean)
@@ -214,19 +214,33 @@ def length_configs(profile: str) -> list[tuple[QualityCurve, QualityCurve]]:
         out.append((c, encoded_config(c)))
     return out
 
-LENGTH_COLUMNS = ['iterations', 'lr halved every', 'MUNIT h', 'T~ sample, N(0, I)', 'T~ sample, encoded', 'reconstruction', 'real images', 'real images, encoded', 'diversity / first, encoded']
+LENGTH_COLUMNS = ['iterations', 'lr halved every', 'MUNIT h', 'T~ sample, N(0, I)', 'T~ sample, encoded', 'reconstruction', 'real images', 'real images, encoded',
+                  'diversity / first, encoded', 'setback at', 'setback ×']
+SETBACK_FACTOR = 2.0   # a MUNIT run has a training setback where its image reconstruction loss climbs back to twice its lowest value so far
 
-def length_frame(pairs: list[tuple[dict | None, dict | None]]) -> pd.DataFrame:
+def training_setback(log: list[dict], factor: float = SETBACK_FACTOR, after: int = 500) -> tuple[int, float] | None:
+    "(iteration, ratio) at the first logged point past `after` where MUNIT's image reconstruction loss (`recon_x`, a mean over `log_every` iterations) reaches `factor` times its lowest value so far; None when it never does."
+    best = float('inf')
+    for e in log:
+        if e['iteration'] > after and e['recon_x'] >= factor * best: return int(e['iteration']), e['recon_x'] / best
+        best = min(best, e['recon_x'])
+    return None
+
+def length_frame(pairs: list[tuple[dict | None, dict | None]], munits: list[dict | None] | None = None) -> pd.DataFrame:
     """One row per MUNIT run whose quality curve and encoded-styles record are both given (None: missing): at its last snapshot the judge's class-keeping
     (%, class mean) with N(0, I) and with encoded styles and on reconstructions, each record's judge on the real images, encoded diversity over the curve's first
-    snapshot (`style_frame`), and the hours MUNIT trained (its record's wall time)."""
+    snapshot (`style_frame`), the hours MUNIT trained (its record's wall time; none for a run resumed from a checkpoint, whose record times only its last leg),
+    and from `munits` (the MUNIT runs' records, in the order of `pairs`) where its training had a setback (`training_setback`)."""
     rows = []
-    for prior, enc in pairs:
+    for i, (prior, enc) in enumerate(pairs):
         if prior is None or enc is None: continue
         s, m = style_frame(prior, enc), prior['config']['munit']['munit']
         last = {q['iteration']: q for q in prior['points']}[int(s.iteration.iloc[0])]
+        mr = munits[i] if munits else None
+        back = training_setback(mr['log']) if mr and mr.get('log') else None
         rows.append({'iterations': m['iterations'], 'lr halved every': m['step_size'] if m['step_size'] < m['iterations'] else None,
-                     'MUNIT h': round(prior['munit_wall_s'] / 3600, 2) if prior.get('munit_wall_s') else None,
+                     'MUNIT h': round(prior['munit_wall_s'] / 3600, 2) if prior.get('munit_wall_s') and not (mr or {}).get('resumed_from') else None,
+                     'setback at': back[0] if back else None, 'setback ×': round(back[1], 1) if back else None,
                      'T~ sample, N(0, I)': s['T~ sample'].iloc[0], 'T~ sample, encoded': s['T~ sample'].iloc[1],
                      'reconstruction': round(100 * last['reconstruction'], 1), 'real images': s['real images'].iloc[0], 'real images, encoded': s['real images'].iloc[1],
                      'diversity / first, encoded': s['diversity / first'].iloc[1]})
@@ -242,9 +256,15 @@ def length_finding(f: pd.DataFrame, planned: int, target: float = QUALITY_TARGET
              f'({ok[enc].iloc[0]:.1f} %, diversity {ok["diversity / first, encoded"].iloc[0]:.2f} of the first snapshot\'s, floor {floor:g}).' if len(ok) else
              f'No run reaches the {100 * target:.0f} % target with diversity kept (best with encoded styles {f[enc].max():.1f} %, '
              f'at {int(f.iterations[f[enc].idxmax()]):,} iterations).')
+    back = f[f['setback at'].notna()] if 'setback at' in f else f.iloc[:0]
+    first = f['lr halved every'].dropna().min() if f['lr halved every'].notna().any() else None
+    setback = ''.join(f' The {int(r.iterations):,}-iteration run\'s training had a setback at iteration {int(r["setback at"]):,}: its image reconstruction loss climbed to '
+                      f'{r["setback ×"]:.1f}× its lowest so far (threshold {SETBACK_FACTOR:g}×)'
+                      + (f', before its learning-rate schedule differs from the other runs\' (the first halving at {int(first):,} iterations), so the gap between these lengths is '
+                         'the setback\'s, not the length\'s.' if first is not None and r['setback at'] < first else '.') for _, r in back.iterrows())
     j = pd.concat([f['real images'], f['real images, encoded']])
     judges = ('' if j.nunique() == 1 else f' The rows\' judges share one configuration, not their weights (trained on different machines): they score the real images '
               f'{j.min():.1f} to {j.max():.1f} %, so a difference between rows smaller than that spread may be the judges\'.')
     return (f'Trained {int(a.iterations):,} → {int(z.iterations):,} iterations, T~ keeps the class of {a[enc]:.1f} → {z[enc]:.1f} % of its samples with encoded styles '
             f'({z[enc] - a[enc]:+.1f} points) and {a[pri]:.1f} → {z[pri]:.1f} % with N(0, I) styles ({z[pri] - a[pri]:+.1f}); reconstructions {a.reconstruction:.1f} → {z.reconstruction:.1f} %, '
-            f'real images {z["real images"]:.1f} % (class means, at each run\'s last snapshot). {reach} One MUNIT run per length.{judges}{missing}')
+            f'real images {z["real images"]:.1f} % (class means, at each run\'s last snapshot). {reach}{setback} One MUNIT run per length.{judges}{missing}')

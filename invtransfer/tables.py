@@ -124,7 +124,7 @@ def _print_quality(a) -> int:
         f = style_frame(rec, enc)
         print('\nWhere T~ draws its style:'); print(f.to_string(index=False)); print(style_finding(f))
     if len(lengths) > 1:
-        f = length_frame([(load_quality(q, root), load_quality(e, root)) for q, e in lengths])
+        f = length_frame([(load_quality(q, root), load_quality(e, root)) for q, e in lengths], [q.munit.load_record(root) for q, _ in lengths])
         print(f'\nT~ trained longer ({a.profile}):'); print(f.to_string(index=False) if len(f) else ''); print(length_finding(f, len(lengths)))
     return 0
 
