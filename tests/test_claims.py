@@ -101,3 +101,13 @@ def test_kmnist_hessian_claim():
     assert h.instances.tolist() == [5, 5] and h.verdict.to_dict() == {'bg': 'inconclusive', 'dil': 'inconclusive'}
     assert (h.loc['bg', 'ratio'], h.loc['bg', 'ci95']) == (1.532, '[0.821, 2.899]')
     assert (h.loc['dil', 'ratio'], h.loc['dil', 'ci95']) == (1.155, '[0.678, 2.275]')
+
+def test_gtsrb_hessian_pairs():
+    "Chapter 72's flatter-minima question on its GTSRB-LT arm: the committed seeds with both their long-tailed and their balanced Hessian run, paired by seed; too few for an interval."
+    from invtransfer.remedies import benchmark_hessian_frame, hessian_grid
+    root = results_root()/'gtsrb'
+    done = {b: [c.seed for c in g if c.done(root)] for b, g in hessian_grid('gtsrb').items()}
+    assert done == {'long-tailed': [0], 'balanced': [0]}, done
+    h = benchmark_hessian_frame('gtsrb', root=root).set_index('nuisance')
+    assert h.instances.tolist() == [1] and h.verdict.iloc[0] == 'no verdict: 1 instance(s), a 95 % bootstrap interval needs 4', h
+    assert (h.long_tailed.iloc[0], h.balanced.iloc[0], h.ratio.iloc[0]) == (1.6688, 1.1257, 1.482), h   # the long-tailed network's leading eigenvalues larger, not smaller
