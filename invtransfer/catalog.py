@@ -65,7 +65,7 @@ def target_cells(profile: str, target: str) -> list[tuple[str, str, list]]:
     if target == 'fidelity':
         return _grouped(fidelity_configs(profile), lambda c: f'judge trained on {JUDGE_LABEL[c.judge_sees]} · MUNIT {c.munit.munit.iterations:,} iterations')
     if target == 'munit-quality':
-        return [cell for q, e in length_configs(profile) for n in [f'MUNIT {q.munit.munit.iterations:,} iterations']
+        return [cell for q, e in length_configs(profile) for n in [f'MUNIT {q.munit.munit.iterations:,} iterations' + (', subnormals flushed' if q.munit.speed and q.munit.speed.flush_subnormal else '')]
                 for cell in ((n, '', [q.munit]), (f'{n} · quality curve', '', [q]), (f'{n} · encoded styles, last snapshot', '', [e]))]
     if target == 'benchmark-remedies':
         cfgs = [c for c in flat(remedies_grid(profile)) + flat(hessian_grid(profile)) if isinstance(c, Sec5Config)]

@@ -15,10 +15,10 @@ from .figures import per_class_table
 
 # %% auto #0
 __all__ = ['LEARNED_FLOOR', 'N_BOOT', 'STAND_IN_SIZES', 'CLAIMS', 'ACCURACY_CLAIMS', 'TREND_CLAIMS', 'SUMMARY_COLUMNS', 'WHERE',
-           'HESSIAN_CLAIM', 'curves', 'regions', 'head_accuracy', 'learning_frame', 'region_accuracy_frame',
-           'synthetic_table', 'decide', 'combine', 'too_few', 'claim_row', 'claims_frame', 'claims_summary',
-           'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view', 'location_frame',
-           'hessian_frame']
+           'HESSIAN_CLAIM', 'LOSS_FACTOR', 'curves', 'regions', 'head_accuracy', 'learning_frame',
+           'region_accuracy_frame', 'synthetic_table', 'decide', 'combine', 'too_few', 'claim_row', 'claims_frame',
+           'claims_summary', 'claims_finding', 'schedule_frame', 'schedule_finding', 'table1_frame', 'table1_view',
+           'location_frame', 'hessian_frame', 'hessian_pairs', 'hessian_pairs_finding']
 
 # %% ../nbs/28_claims.ipynb #e84f0bac
 LEARNED_FLOOR = 0.5    # the head classes' mean test accuracy (transformed test set) below which a classifier's eKLD is not read
@@ -273,11 +273,14 @@ def location_frame(f: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/28_claims.ipynb #8af07828
 HESSIAN_CLAIM = 'Imbalanced training finds flatter minima: smaller leading Hessian eigenvalues than balanced training of the same size (Shwartz-Ziv et al., Figure 10a)'
 
+def _hessian_runs(recs: list[dict]) -> dict:
+    "(nuisance, instance) -> record, for the completed runs among `recs` that measured the Hessian."
+    return {(r['config']['nuisance'], r['config']['instance']): r for r in recs if r.get('status') == 'ok' and r.get('hessian_top')}
+
 def hessian_frame(long_tailed: list[dict], balanced: list[dict], n_boot: int = N_BOOT, seed: int = 0) -> pd.DataFrame:
     """Per nuisance: the mean magnitude of the leading Hessian eigenvalues (`hessian_top` of the records) after long-tailed and after balanced training,
     their ratio paired over instances with a bootstrap 95 % interval, and the verdict on `HESSIAN_CLAIM` by `decide` (ratio below 1; none with fewer instances than the bootstrap needs)."""
-    key = lambda r: (r['config']['nuisance'], r['config']['instance'])
-    lt, bal = ({key(r): np.abs(r['hessian_top']).mean() for r in recs if r.get('status') == 'ok' and r.get('hessian_top')} for recs in (long_tailed, balanced))
+    lt, bal = ({k: np.abs(r['hessian_top']).mean() for k, r in _hessian_runs(recs).items()} for recs in (long_tailed, balanced))
     rows = []
     for nu in dict.fromkeys(k[0] for k in lt):
         if not (inst := sorted(i for n, i in lt if n == nu and (n, i) in bal)): continue   # no balanced run to pair with yet: no row
@@ -286,3 +289,33 @@ def hessian_frame(long_tailed: list[dict], balanced: list[dict], n_boot: int = N
         rows.append(dict(nuisance=nu, instances=len(inst), long_tailed=round(float(a.mean()), 4), balanced=round(float(b.mean()), 4),
                          ratio=round(v, 3), ci95=ci_text(lo, hi, 3), verdict=too_few(len(inst), False) or decide(lo, hi, 1.0, 'below')))
     return pd.DataFrame(rows, columns=['nuisance', 'instances', 'long_tailed', 'balanced', 'ratio', 'ci95', 'verdict'])
+
+# %% ../nbs/28_claims.ipynb #c3e1a9d2
+LOSS_FACTOR = 5.0   # a Hessian run ended far from the others where its last epoch's training loss exceeds this many times the median of its arm's runs
+
+def hessian_pairs(long_tailed: list[dict], balanced: list[dict]) -> pd.DataFrame:
+    """One row per nuisance and instance that has both runs: the mean magnitude of the leading Hessian eigenvalues after long-tailed and after balanced
+    training, their ratio, and each run's training loss in its last epoch (`train_loss`; NaN where the record has none): what `hessian_frame` pools."""
+    lt, bal = _hessian_runs(long_tailed), _hessian_runs(balanced)
+    order = {n: j for j, n in enumerate(dict.fromkeys(k[0] for k in lt))}
+    last = lambda r: round(float(r['train_loss'][-1]), 4) if r.get('train_loss') else np.nan
+    rows = []
+    for k in sorted((k for k in lt if k in bal), key=lambda k: (order[k[0]], k[1])):
+        a, b = float(np.abs(lt[k]['hessian_top']).mean()), float(np.abs(bal[k]['hessian_top']).mean())
+        rows.append(dict(nuisance=k[0], instance=k[1], long_tailed=round(a, 4), balanced=round(b, 4), ratio=round(a / b, 3),
+                         loss_long_tailed=last(lt[k]), loss_balanced=last(bal[k])))
+    return pd.DataFrame(rows, columns=['nuisance', 'instance', 'long_tailed', 'balanced', 'ratio', 'loss_long_tailed', 'loss_balanced'])
+
+def hessian_pairs_finding(p: pd.DataFrame, factor: float = LOSS_FACTOR, unit: str = 'instance') -> str:
+    "What the pairs add to the pooled ratio, per nuisance: the range of the per-instance ratios, and each run whose last training loss is more than `factor` times its arm's median; `unit`: what an instance is called (a benchmark's are seeds)."
+    out = []
+    for nu, g in p.groupby('nuisance', sort=False):
+        s = (f'{nu.upper()}: p' if p.nuisance.nunique() > 1 else 'P') + f'er-{unit} ratios {g.ratio.min():.2f} ({unit} {g.instance[g.ratio.idxmin()]}) to {g.ratio.max():.2f} ({unit} {g.instance[g.ratio.idxmax()]})'
+        for arm in ('long_tailed', 'balanced'):
+            loss, med = g[f'loss_{arm}'], g[f'loss_{arm}'].median()
+            for _, r in g[loss > factor * med].iterrows():
+                s += (f'; the {arm.replace("_", "-")} run of {unit} {r.instance} ended its training at loss {r[f"loss_{arm}"]:.4f}, {r[f"loss_{arm}"] / med:.0f}× the median of its arm '
+                      f'({med:.4f}), with leading eigenvalues of mean magnitude {r[arm]:.2f}')
+        out.append(s)
+    return ('. '.join(out) + '.') if out else ''
+

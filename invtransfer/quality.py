@@ -14,7 +14,7 @@ import invtransfer
 from .runs import Run, record_header, write_failed, write_ok
 from .data import rng_for
 from .metrics import to_tensor, to_u8
-from .munit import MUNIT_SPEEDS, run_styles, snapshot_iterations, snapshot_generator
+from .munit import MUNIT_SPEEDS, MunitSpeed, run_styles, snapshot_iterations, snapshot_generator
 from .benchruns import BenchMunitRun, bench
 from .fidelity import JudgeConfig, FidelityConfig, FIDELITY_SHARED, train_judge, reconstruct, fidelity_configs
 from .figures import sample_diversity
@@ -202,12 +202,15 @@ def style_finding(f: pd.DataFrame, target: float = QUALITY_TARGET, floor: float 
             f'Diversity is {en.diversity:.2f} grey levels against {pr.diversity:.2f}, {en["diversity / first"]:.2f} of the curve\'s first snapshot: {div} (floor {floor:g}).' + sd)
 
 # %% ../nbs/27_quality.ipynb #d68621ff
-MUNIT_LENGTHS = {'gtsrb': (dict(iterations=12_000, snapshot_every=2_000, step_size=4_000),)}   # profile -> settings of its curve run trained further: longer, the three learning-rate phases stretched
+_TWELVE = dict(iterations=12_000, snapshot_every=2_000, step_size=4_000)
+MUNIT_LENGTHS = {'gtsrb': ((_TWELVE, None), (_TWELVE, MunitSpeed(flush_subnormal=True)))}
+# profile -> (settings, speed) of each further training of its curve run: longer, the three learning-rate phases stretched; speed None: the curve run's own path,
+# else one that changes rounding only, so that a second run of a length is the same mathematics in other arithmetic
 
 def length_configs(profile: str) -> list[tuple[QualityCurve, QualityCurve]]:
-    "(quality curve, encoded styles at the last snapshot) of the profile's curve run and of each further training of it in `MUNIT_LENGTHS`, shortest first."
+    "(quality curve, encoded styles at the last snapshot) of the profile's curve run and of each further training of it in `MUNIT_LENGTHS`, in that order."
     q = quality_config(profile)
-    runs = [q.munit] + [replace(q.munit, munit=replace(q.munit.munit, **s)).validate() for s in MUNIT_LENGTHS.get(FIDELITY_SHARED.get(profile, profile), ())]
+    runs = [q.munit] + [replace(q.munit, munit=replace(q.munit.munit, **s), speed=sp or q.munit.speed).validate() for s, sp in MUNIT_LENGTHS.get(FIDELITY_SHARED.get(profile, profile), ())]
     out = []
     for m in runs:
         c = replace(q, munit=m).validate()
@@ -215,7 +218,7 @@ def length_configs(profile: str) -> list[tuple[QualityCurve, QualityCurve]]:
     return out
 
 LENGTH_COLUMNS = ['iterations', 'lr halved every', 'MUNIT h', 'T~ sample, N(0, I)', 'T~ sample, encoded', 'reconstruction', 'real images', 'real images, encoded',
-                  'diversity / first, encoded', 'setback at', 'setback ×']
+                  'diversity / first, encoded', 'setback at', 'setback ×', 'subnormals flushed']
 SETBACK_FACTOR = 2.0   # a MUNIT run has a training setback where its image reconstruction loss climbs back to twice its lowest value so far
 
 def training_setback(log: list[dict], factor: float = SETBACK_FACTOR, after: int = 500) -> tuple[int, float] | None:
@@ -230,7 +233,7 @@ def length_frame(pairs: list[tuple[dict | None, dict | None]], munits: list[dict
     """One row per MUNIT run whose quality curve and encoded-styles record are both given (None: missing): at its last snapshot the judge's class-keeping
     (%, class mean) with N(0, I) and with encoded styles and on reconstructions, each record's judge on the real images, encoded diversity over the curve's first
     snapshot (`style_frame`), the hours MUNIT trained (its record's wall time; none for a run resumed from a checkpoint, whose record times only its last leg),
-    and from `munits` (the MUNIT runs' records, in the order of `pairs`) where its training had a setback (`training_setback`)."""
+    from `munits` (the MUNIT runs' records, in the order of `pairs`) where its training had a setback (`training_setback`), and whether its subnormals were flushed."""
     rows = []
     for i, (prior, enc) in enumerate(pairs):
         if prior is None or enc is None: continue
@@ -243,28 +246,44 @@ def length_frame(pairs: list[tuple[dict | None, dict | None]], munits: list[dict
                      'setback at': back[0] if back else None, 'setback ×': round(back[1], 1) if back else None,
                      'T~ sample, N(0, I)': s['T~ sample'].iloc[0], 'T~ sample, encoded': s['T~ sample'].iloc[1],
                      'reconstruction': round(100 * last['reconstruction'], 1), 'real images': s['real images'].iloc[0], 'real images, encoded': s['real images'].iloc[1],
-                     'diversity / first, encoded': s['diversity / first'].iloc[1]})
-    return pd.DataFrame(rows, columns=LENGTH_COLUMNS).sort_values('iterations', ignore_index=True)
+                     'diversity / first, encoded': s['diversity / first'].iloc[1],
+                     'subnormals flushed': bool((prior['config']['munit'].get('speed') or {}).get('flush_subnormal'))})
+    f = pd.DataFrame(rows, columns=LENGTH_COLUMNS).sort_values('iterations', kind='stable', ignore_index=True)
+    return f.astype({'setback at': 'Int64'})
+
+def _length_name(r: pd.Series, f: pd.DataFrame) -> str:
+    "A row's run in words: its length, and whether its subnormals were flushed where another row has the same length."
+    same = (f.iterations == r.iterations).sum() > 1
+    return f'{int(r.iterations):,}-iteration run' + ((' with subnormals flushed' if r['subnormals flushed'] else ' with subnormals kept') if same else '')
 
 def length_finding(f: pd.DataFrame, planned: int, target: float = QUALITY_TARGET, floor: float = DIVERSITY_FLOOR) -> str:
-    "What the rows say: class-keeping from the shortest to the longest run, and the shortest run that reaches the target with diversity kept; `planned`: how many runs the profile names."
-    missing = f' {planned - len(f)} of the {planned} MUNIT runs are not measured yet.' if len(f) < planned else ''
-    if len(f) < 2: return f'Fewer than two MUNIT runs of different lengths have both measurements: nothing to compare.{missing}'
-    a, z, enc, pri = f.iloc[0], f.iloc[-1], 'T~ sample, encoded', 'T~ sample, N(0, I)'
+    """What the rows say: class-keeping from the shortest run to the longest without a training setback (the longest where all longer runs had one), the shortest run
+    that reaches the target with diversity kept, each setback and whether it came before the schedules differ, and how runs of one length differ; `planned`: how many runs the profile names."""
+    missing = f' {planned - len(f)} of the {planned} MUNIT runs {"is" if planned - len(f) == 1 else "are"} not measured yet.' if len(f) < planned else ''
+    if f.iterations.nunique() < 2: return f'Fewer than two MUNIT runs of different lengths have both measurements: nothing to compare.{missing}'
+    enc, pri, a = 'T~ sample, encoded', 'T~ sample, N(0, I)', f.iloc[0]
+    back = f['setback at'].notna() if 'setback at' in f else pd.Series(False, index=f.index)
+    longer = f.iterations > a.iterations
+    z = f[longer & ~back].iloc[-1] if (longer & ~back).any() else f.iloc[-1]
+    zname = (f' (the {_length_name(z, f)}' + (', the longest without a setback' if (longer & back).any() and not back[z.name] else '') + ')'
+             if (f.iterations == z.iterations).sum() > 1 or z.name != f.index[-1] else '')
     ok = f[(f[enc] >= 100 * target) & (f['diversity / first, encoded'] >= floor)]
-    reach = (f'The {int(ok.iterations.iloc[0]):,}-iteration run is the shortest to reach the {100 * target:.0f} % target with encoded styles and diversity kept '
+    reach = (f'The {_length_name(ok.iloc[0], f)} is the shortest to reach the {100 * target:.0f} % target with encoded styles and diversity kept '
              f'({ok[enc].iloc[0]:.1f} %, diversity {ok["diversity / first, encoded"].iloc[0]:.2f} of the first snapshot\'s, floor {floor:g}).' if len(ok) else
              f'No run reaches the {100 * target:.0f} % target with diversity kept (best with encoded styles {f[enc].max():.1f} %, '
              f'at {int(f.iterations[f[enc].idxmax()]):,} iterations).')
-    back = f[f['setback at'].notna()] if 'setback at' in f else f.iloc[:0]
     first = f['lr halved every'].dropna().min() if f['lr halved every'].notna().any() else None
-    setback = ''.join(f' The {int(r.iterations):,}-iteration run\'s training had a setback at iteration {int(r["setback at"]):,}: its image reconstruction loss climbed to '
+    setback = ''.join(f' The training of the {_length_name(r, f)} had a setback at iteration {int(r["setback at"]):,}: its image reconstruction loss climbed to '
                       f'{r["setback ×"]:.1f}× its lowest so far (threshold {SETBACK_FACTOR:g}×)'
-                      + (f', before its learning-rate schedule differs from the other runs\' (the first halving at {int(first):,} iterations), so the gap between these lengths is '
-                         'the setback\'s, not the length\'s.' if first is not None and r['setback at'] < first else '.') for _, r in back.iterrows())
+                      + (f', before its learning-rate schedule differs from the other runs\' (the first halving at {int(first):,} iterations): its gap to them is '
+                         'the setback\'s, not the length\'s.' if first is not None and r['setback at'] < first else '.') for _, r in f[back].iterrows())
+    reps = {n: g for n, g in f.groupby('iterations') if len(g) > 1}
+    runs = (' One MUNIT run per length.' if not reps else ''.join(
+        f' {len(g)} runs of {n:,} iterations, the same mathematics with their rounding differing (subnormals flushed or kept), keep the class of '
+        + ' and '.join(f'{v:.1f}' for v in g[enc]) + ' % of their samples with encoded styles.' for n, g in reps.items()))
     j = pd.concat([f['real images'], f['real images, encoded']])
     judges = ('' if j.nunique() == 1 else f' The rows\' judges share one configuration, not their weights (trained on different machines): they score the real images '
               f'{j.min():.1f} to {j.max():.1f} %, so a difference between rows smaller than that spread may be the judges\'.')
-    return (f'Trained {int(a.iterations):,} → {int(z.iterations):,} iterations, T~ keeps the class of {a[enc]:.1f} → {z[enc]:.1f} % of its samples with encoded styles '
+    return (f'Trained {int(a.iterations):,} → {int(z.iterations):,} iterations{zname}, T~ keeps the class of {a[enc]:.1f} → {z[enc]:.1f} % of its samples with encoded styles '
             f'({z[enc] - a[enc]:+.1f} points) and {a[pri]:.1f} → {z[pri]:.1f} % with N(0, I) styles ({z[pri] - a[pri]:+.1f}); reconstructions {a.reconstruction:.1f} → {z.reconstruction:.1f} %, '
-            f'real images {z["real images"]:.1f} % (class means, at each run\'s last snapshot). {reach}{setback} One MUNIT run per length.{judges}{missing}')
+            f'real images {z["real images"]:.1f} % (class means, at each run\'s last snapshot). {reach}{setback}{runs}{judges}{missing}')

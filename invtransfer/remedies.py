@@ -16,17 +16,19 @@ from .quality import stronger_munit_run
 
 # %% auto #0
 __all__ = ['LT_METHODS', 'SCHEDULE_OF', 'REMEDY_SETTINGS', 'tilde_run', 'remedy_config', 'remedies_grid', 'hessian_grid', 'flat',
-           'curve_records', 'benchmark_hessian_frame', 'laplace_prior_note']
+           'curve_records', 'benchmark_hessian_records', 'benchmark_hessian_frame', 'laplace_prior_note']
 
 # %% ../nbs/30_remedies.ipynb #9b9ce6d0
 LT_METHODS = ('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'erm-laplace')   # the remedies chapter's methods that a benchmark run has
 SCHEDULE_OF = {'uniform': 'none', 'drs': 'drs'}                                        # a Section 4 sampler as a benchmark schedule
 
 REMEDY_SETTINGS = Registry('remedies setting')
-REMEDY_SETTINGS.register('smoke', dict(ekld=(5, 3), hessian_top=2, hessian_data=(('imbalance', 2), ('n_max', 10))))
-REMEDY_SETTINGS.register('gtsrb', dict(ekld=(20, 10), hessian_top=10, hessian_data=()))
-REMEDY_SETTINGS.register('gpu', dict(ekld=(40, 100), hessian_top=10, hessian_data=()))
-REMEDY_SETTINGS.register('paper', dict(ekld=(40, 100), hessian_top=10, hessian_data=()))
+# per profile: eKLD's (images, samples) per class; the Hessian's leading eigenvalues, its data, and its seeds (None: the profile's; 4: the fewest whose paired bootstrap
+# interval is more than the range of its pairs, `metrics.bootstrap_min_units()`)
+REMEDY_SETTINGS.register('smoke', dict(ekld=(5, 3), hessian_top=2, hessian_data=(('imbalance', 2), ('n_max', 10)), hessian_seeds=None))
+REMEDY_SETTINGS.register('gtsrb', dict(ekld=(20, 10), hessian_top=10, hessian_data=(), hessian_seeds=4))
+REMEDY_SETTINGS.register('gpu', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), hessian_seeds=4))
+REMEDY_SETTINGS.register('paper', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), hessian_seeds=4))
 
 def _benchmark(profile: str, benchmark: str | None) -> str:
     return benchmark or next(iter(BENCH_PROFILES.get(profile).recipes))
@@ -51,8 +53,9 @@ def remedies_grid(profile: str, methods=None, seeds: int | None = None, benchmar
     return {m: [remedy_config(profile, m, s, benchmark) for s in range(n)] for m in (methods or LT_METHODS)}
 
 def hessian_grid(profile: str, seeds: int | None = None, benchmark: str | None = None) -> dict[str, list[Sec5Config]]:
-    "ERM's Hessian runs: 'long-tailed' and 'balanced' (the same total shared equally), one per seed, on the profile's Hessian split."
-    st, n = REMEDY_SETTINGS.get(profile), BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+    "ERM's Hessian runs: 'long-tailed' and 'balanced' (the same total shared equally), one per seed, on the profile's Hessian split; `seeds` None: its `REMEDY_SETTINGS` number."
+    st = REMEDY_SETTINGS.get(profile)
+    n = seeds if seeds is not None else st['hessian_seeds'] or BENCH_PROFILES.get(profile).seeds
     base = [sec5_config(profile, _benchmark(profile, benchmark), 'ce', 'none', seed=s) for s in range(n)]
     return {b: [replace(c, data=st['hessian_data'] + ((('balanced', True),) if b == 'balanced' else ()), hessian_top=st['hessian_top']).validate() for c in base]
             for b in ('long-tailed', 'balanced')}
@@ -79,11 +82,15 @@ def _as_curve(r: dict, method: str) -> dict:
                 **({'net_acc': k['net_test_acc']} if 'net_test_acc' in k else {})} for i, k in enumerate(order)]
     return {**{k: r[k] for k in ('key', 'status', 'device', 'wall_s', 'invtransfer') if k in r},
             'config': {'source': c['benchmark'], 'nuisance': 'learned', 'method': method, 'arch': c['arch'], 'iso': False, 'instance': c['seed']},
-            'classes': classes, **{k: r[k] for k in ('hessian_top', 'laplace_prior_precision') if k in r}}
+            'classes': classes, **{k: r[k] for k in ('hessian_top', 'laplace_prior_precision', 'train_loss') if k in r}}
+
+def benchmark_hessian_records(profile: str, seeds: int | None = None, root: Path | None = None, benchmark: str | None = None) -> tuple[list[dict], list[dict]]:
+    "The ok records of the profile's Hessian runs as Section 4 records (instance = seed): (long-tailed, balanced)."
+    return tuple(curve_records({'erm': g}, root)[0] for g in hessian_grid(profile, seeds, benchmark).values())
 
 def benchmark_hessian_frame(profile: str, seeds: int | None = None, root: Path | None = None, benchmark: str | None = None):
     "`hessian_frame` of the profile's Hessian runs: ERM's leading eigenvalues after long-tailed against balanced training, paired by seed."
-    return hessian_frame(*(curve_records({'erm': g}, root)[0] for g in hessian_grid(profile, seeds, benchmark).values()))
+    return hessian_frame(*benchmark_hessian_records(profile, seeds, root, benchmark))
 
 def laplace_prior_note(records: list[dict]) -> str:
     "One sentence on the prior precision the Laplace heads among `records` used (each record keeps the value its run chose), or '' when none has one."

@@ -18,9 +18,9 @@ from .quality import (
 from .variants import (
     stronger_munit_grid, stronger_munit_frame, stronger_munit_finding, SWITCH_EPOCH_ROWS, switch_epoch_grid, switch_epoch_frame,
     switch_epoch_finding, LONGER_MUNIT_TABLES, longer_munit_grid, longer_munit_frame, longer_munit_finding)
-from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_frame
+from .remedies import remedies_grid, hessian_grid, flat, curve_records, benchmark_hessian_records
 from .figures import per_class_table
-from .claims import learning_frame
+from .claims import learning_frame, hessian_frame, hessian_pairs, hessian_pairs_finding
 
 # %% auto #0
 __all__ = ['parse_args', 'main']
@@ -87,8 +87,10 @@ def main(argv=None) -> int:
     if a.remedies:
         recs = curve_records(remedies_grid(a.profile, None, a.seeds), root)[0]
         print(f'\nRemedies on the benchmark ({a.profile}):'); print(learning_frame(per_class_table(recs)).to_string(index=False) if recs else 'no completed runs')
-        h = benchmark_hessian_frame(a.profile, a.seeds, root)
+        hrecs = benchmark_hessian_records(a.profile, a.seeds, root)
+        h = hessian_frame(*hrecs)
         print('Hessian, long-tailed against balanced:'); print(h.to_string(index=False) if len(h) else 'no completed pairs')
+        if len(h): p = hessian_pairs(*hrecs); print(p.rename(columns={'instance': 'seed'}).to_string(index=False)); print(hessian_pairs_finding(p, unit='seed'))
     if a.no_compute:
         have = sum(c.done(root) for c in cfgs)
         print(f"\n{len(cfgs)} runs: {have} in the cache, {len(cfgs) - have} not computed (--no-compute)")
