@@ -62,7 +62,7 @@ test: install check-sync nbtest pytest book-without-data browser-check
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=nbs
 
-# The documents generated from the committed records: README.md's headline table and results/README.md.
+# The documents generated from the committed records: README.md's headline and cost tables and results/README.md.
 docs: install
 	$(PY) tools/docs.py write
 

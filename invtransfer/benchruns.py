@@ -22,6 +22,7 @@ from .munit import MunitConfig, MunitSpeed, MunitRun, nuisance_model, stored_gen
 from .git import GITConfig, GITAugment, LearnedNuisance
 from .metrics import model_log_proba, per_class_accuracy, ekld_per_class
 from .representation import LastLayerLaplace, check_prior_precision, training_hessian_top
+from .simclr import check_pretrain, pretrain_run, pretrain_checkpoint
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'LOSS_LABELS', 'SCHEDULE_LABELS', 'STREAM_WORKERS', 'bench', 'BenchMunitRun', 'MunitFiles', 'Sec5Config',
@@ -101,6 +102,8 @@ class Sec5Config(Run, Training):
     ekld_transforms: int | None = None
     hessian_top: int | None = None       # the leading eigenvalues of the training loss's Hessian at the end of training
     tilde_styles: str | None = None      # None: T~ draws styles from N(0, I), the paper's; 'encoded': the style codes of the benchmark's training images (munit.STYLE_SOURCES)
+    pretrain: str | None = None          # SimCLR pre-training before the classifier's (simclr.PRETRAINS): 'simclr', or 'simclr-nuisance' whose views carry T~ samples
+    pretrain_epochs: int | None = None   # with pretrain: its epochs, the classifier's schedule scaled to them (simclr.pretrain_config); None: as many as the classifier's
     version: str = invtransfer.__version__
 
     def validate(self):
@@ -118,6 +121,12 @@ class Sec5Config(Run, Training):
             raise ValueError("a Laplace head needs its prior precision (laplace_prior: a positive number or 'marglik'), and only a Laplace head takes one")
         if self.laplace_prior is not None: check_prior_precision(self.laplace_prior)
         if self.hessian_top is not None and self.hessian_top < 1: raise ValueError(f'hessian_top must be positive, got {self.hessian_top}')
+        check_pretrain(self.pretrain)
+        if self.pretrain == 'simclr-nuisance' and self.munit is None:
+            raise ValueError("SimCLR views told the nuisance carry T~ samples: give munit=MunitConfig(...) (the benchmark's MUNIT run, or with generator= a kept one)")
+        if self.pretrain_epochs is not None:
+            if self.pretrain is None: raise ValueError('pretrain_epochs needs a pre-training (pretrain=...)')
+            if self.pretrain_epochs < 1: raise ValueError(f'pretrain_epochs must be positive, got {self.pretrain_epochs}')
         if self.sam_minority_rho is not None and (self.loss, self.schedule, self.augment) != ('ce', 'none', 'none'):
             raise ValueError('minority SAM weighs plain cross-entropy terms: it needs ERM (loss ce, schedule none, no augmentation)')
         if (self.augment == 'randaugment') != (self.randaugment is not None):
@@ -136,6 +145,7 @@ class Sec5Config(Run, Training):
     @property
     def label(self) -> str:
         base = 'ERM' if (self.loss, self.schedule) == ('ce', 'none') else f'{LOSS_LABELS[self.loss]}+{SCHEDULE_LABELS[self.schedule]}'
+        if self.pretrain: base = ('SimCLR (nuisance)+' if self.pretrain == 'simclr-nuisance' else 'SimCLR+') + base
         if self.sam_rho is not None: base += ' +SAM' if self.sam_minority_rho is None else ' +minority SAM'
         if self.predict == 'laplace': base += ' +Laplace'
         if self.augment == 'git': return base + (' +GIT (all classes)' if self.git.K is None else ' +GIT')
@@ -261,13 +271,18 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     rec = record_header(cfg, device, label=cfg.label)
     t0, ck = time.time(), cfg.checkpoint_path(root)
     if not hasattr(b, 'train'):
-        if any(v is not None for v in (cfg.predict, cfg.ekld_images, cfg.hessian_top, cfg.sam_rho, cfg.tilde_styles)):
-            raise ValueError(f'{cfg.benchmark} streams its images from files: its runs take no SAM, Laplace, eKLD, Hessian or encoded T~ styles')
+        if any(v is not None for v in (cfg.predict, cfg.ekld_images, cfg.hessian_top, cfg.sam_rho, cfg.tilde_styles, cfg.pretrain)):
+            raise ValueError(f'{cfg.benchmark} streams its images from files: its runs take no SAM, Laplace, eKLD, Hessian, encoded T~ styles or SimCLR pre-training')
         return _run_streaming(cfg, b, rec, t0, ck, device, root, progress)
     try:
         tc = cfg.train_config()
         model = _bench_model(cfg, b)
         aug = _bench_augment(cfg, b, tc, device, root)
+        pre_loss = None
+        if cfg.pretrain:   # the nuisance arm's views carry T~ samples (styles as the run's T~ draws them)
+            tilde = _generator(cfg, device, root, b.train.x) if cfg.pretrain == 'simclr-nuisance' else None
+            draw = None if tilde is None else (lambda x, rng: tilde(x, None, rng))
+            pre_loss = pretrain_run(cfg.pretrain, model, b.train.x, b.train.y, tc, draw, ck, epochs=cfg.pretrain_epochs, device=device, progress=progress)
         crit = None if cfg.sam_minority_rho is not None else _criterion(cfg, b.counts)   # minority SAM weighs plain cross-entropy terms (ERM)
         history = train_classifier(model, b.train.x, b.train.y, tc, checkpoint=ck, device=device, progress=progress,
                                    augment=aug, criterion=crit)
@@ -278,12 +293,13 @@ def _compute_sec5(cfg: Sec5Config, device: str, root, progress: bool) -> dict:
     except Exception as e:
         write_failed(cfg.record_path(root), rec, e, t0); raise
     extra = {'git_stats': aug.stats} if aug is not None and aug.stats is not None else {}
+    if pre_loss is not None: extra['pretrain_loss'] = pre_loss   # SimCLR's contrastive loss per epoch
     ekld = more.pop('ekld', None)
     rec = write_ok(cfg.record_path(root), rec, t0, balanced_acc=float(np.nanmean(test_acc)), val_balanced_acc=float(np.nanmean(val_acc)),
                    classes=[{'class': c, 'size': int(b.counts[c]), 'test_acc': float(test_acc[c]), 'val_acc': float(val_acc[c]),
                              **({} if ekld is None else {'ekld': float(ekld[c])}), **({} if net_acc is None else {'net_test_acc': float(net_acc[c])})} for c in range(b.num_classes)],
                    train_loss=history, split=b.spec, **extra, **more)
-    ck.unlink(missing_ok=True)
+    ck.unlink(missing_ok=True); pretrain_checkpoint(ck).unlink(missing_ok=True)
     return rec
 
 # %% ../nbs/15_benchruns.ipynb #39d060f4

@@ -21,7 +21,7 @@ from .sweep import figure_runs
 
 # %% auto #0
 __all__ = ['EXTRA_TARGETS', 'TARGET_FLAGS', 'targets', 'run_state', 'target_cells', 'target_root', 'status_frame',
-           'status_summary', 'reproduce', 'provenance_frame', 'profile_frame']
+           'status_summary', 'reproduce', 'provenance_frame', 'cost_frame', 'profile_frame']
 
 # %% ../nbs/22_catalog.ipynb #6eab8dc1
 EXTRA_TARGETS = ('git-from-switch-epoch', 'longer-munit', 'fidelity', 'munit-quality', 'stronger-munit', 'encoded-styles', 'benchmark-remedies')
@@ -119,20 +119,32 @@ def _span(days: list[str]) -> str: return '' if not days else days[0] if days[0]
 
 def _minutes(s: float) -> str: return f'{s / 60:.1f} min' if s < 5400 else f'{s / 3600:.1f} h'
 
+def _target_records(profile: str, target: str, results: Path | None = None) -> tuple[list, dict]:
+    "The runs a target of `profile` needs, and its ok records by run key."
+    root, runs = target_root(profile, target, results), [run for _, _, rs in target_cells(profile, target) for run in rs]
+    return runs, {run.key: r for run in runs if (r := run.load_record(root)) and r.get('status') == 'ok'}
+
+def _provenance(recs: list[dict]) -> dict:
+    "Records' machines, versions, the days they finished, and their compute time in all and per run (median)."
+    walls, span = [r['wall_s'] for r in recs if r.get('wall_s') is not None], lambda f: ', '.join(sorted({r.get(f, '?') for r in recs}))
+    return dict(machine=span('device'), torch=span('torch'), invtransfer=span('invtransfer'), finished=_span(sorted(r['finished'][:10] for r in recs if r.get('finished'))),
+                compute=_minutes(sum(walls)), per_run=_minutes(statistics.median(walls)) if walls else '')
+
 def provenance_frame(profile: str, results: Path | None = None) -> pd.DataFrame:
     "Per target of `profile` with any ok run: how many (of the runs it needs), on which machines and versions, when, and their compute time (total and median per run)."
     rows = []
     for t in targets(profile):
-        root = target_root(profile, t, results)
-        runs = [run for _, _, rs in target_cells(profile, t) for run in rs]
-        recs = [r for run in runs if (r := run.load_record(root)) and r.get('status') == 'ok']
-        if not recs: continue
-        walls = [r['wall_s'] for r in recs if r.get('wall_s') is not None]
-        rows.append(dict(target=t, runs=len(recs), of=len(runs), machine=', '.join(sorted({r.get('device', '?') for r in recs})),
-                         torch=', '.join(sorted({r.get('torch', '?') for r in recs})), invtransfer=', '.join(sorted({r.get('invtransfer', '?') for r in recs})),
-                         finished=_span(sorted(r['finished'][:10] for r in recs if r.get('finished'))),
-                         compute=_minutes(sum(walls)), per_run=_minutes(statistics.median(walls)) if walls else '', command=reproduce(profile, t)))
+        runs, recs = _target_records(profile, t, results)
+        if recs: rows.append(dict(target=t, runs=len(recs), of=len(runs), **_provenance(list(recs.values())), command=reproduce(profile, t)))
     return pd.DataFrame(rows, columns=['target', 'runs', 'of', 'machine', 'torch', 'invtransfer', 'finished', 'compute', 'per_run', 'command'])
+
+def cost_frame(profiles: list[str], results: Path | None = None) -> pd.DataFrame:
+    "Per profile with any ok run: its committed runs, each once however many targets use it, with their machines, the days they finished and their compute time (as `provenance_frame`)."
+    rows = []
+    for p in profiles:
+        recs = {k: r for t in targets(p) for k, r in _target_records(p, t, results)[1].items()}
+        if recs: rows.append(dict(profile=p, runs=len(recs), **_provenance(list(recs.values()))))
+    return pd.DataFrame(rows, columns=['profile', 'runs', 'machine', 'torch', 'invtransfer', 'finished', 'compute', 'per_run'])
 
 # %% ../nbs/22_catalog.ipynb #7ac54a47
 def _schedule(t) -> str:

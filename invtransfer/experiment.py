@@ -23,7 +23,7 @@ from .munit import MunitConfig, MunitRun, MUNIT_CONFIGS, nuisance_model
 from .git import GITConfig, GITAugment, LearnedNuisance, OracleNuisance
 from .metrics import ekld_per_class, model_log_proba, per_class_accuracy
 from .representation import sensitivity_per_class, LastLayerLaplace, check_prior_precision, training_hessian_top
-from .simclr import pretrain_simclr
+from .simclr import pretrain_run, pretrain_checkpoint
 from .vectorized import Member, Ensemble, train_members, vector_signature, ekld_members, log_proba_members
 
 # %% auto #0
@@ -225,13 +225,8 @@ def _log_proba(cfg: Sec3Config, inst, model, device) -> tuple:
     return la.predictive(), {'laplace_prior_precision': la.prior_precision}
 
 def _pretrain(cfg: Sec3Config, inst, model, tc: TrainConfig, ck: Path, device: str, progress: bool):
-    "SimCLR pre-training of a method that has it, before its classifier training; skipped once that training has a checkpoint (the pre-trained weights are in it)."
-    pre = METHODS.get(cfg.method).get('pretrain')
-    if not pre or ck.exists(): return
-    pck = ck.with_name(ck.stem + '.pretrain.pt')
-    h = pretrain_simclr(model, inst.x, inst.y, replace(tc, sampler='uniform'), cfg.nuisance if pre == 'simclr-nuisance' else None,
-                        checkpoint=pck, device=device, progress=progress)
-    check_finite(h, 'SimCLR pre-training')
+    "SimCLR pre-training of a method that has it, before its classifier training (`simclr.pretrain_run`), the nuisance arm's views carrying the run's nuisance; its loss per epoch, or None."
+    return pretrain_run(METHODS.get(cfg.method).get('pretrain'), model, inst.x, inst.y, tc, cfg.nuisance, ck, device=device, progress=progress)
 
 def _evaluate(cfg: Sec3Config, src, inst, model, device) -> tuple[list[dict], dict]:
     "Per-class rows of a trained run, and what its record adds. A Laplace run also keeps its network's own accuracy per class (`net_acc`), so that the Laplace head is judged against the same network."
@@ -273,7 +268,7 @@ def _write_ok(cfg, head: dict, t0: float, classes, history, aug, ck: Path, root,
     extra = {**({'git_stats': aug.stats} if aug is not None else {}), **more}   # GIT: batches seen since the last (re)start
     rec = write_ok(cfg.record_path(root), head, t0, classes=classes, train_loss=history,
                    balanced_acc=float(np.nanmean([c['acc'] for c in classes])), **extra)
-    ck.unlink(missing_ok=True); ck.with_name(ck.stem + '.pretrain.pt').unlink(missing_ok=True)
+    ck.unlink(missing_ok=True); pretrain_checkpoint(ck).unlink(missing_ok=True)
     return rec
 
 def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
@@ -281,12 +276,13 @@ def _compute_sec3(cfg: Sec3Config, device: str, root, progress: bool) -> dict:
     t0, head = time.time(), record_header(cfg, device)
     try:
         inst, model, tc, ck, aug = _prepare(cfg, src, device, root)
-        _pretrain(cfg, inst, model, tc, ck, device, progress)
+        pre_loss = _pretrain(cfg, inst, model, tc, ck, device, progress)
         history = train_classifier(model, inst.x, inst.y, tc, checkpoint=ck, device=device, progress=progress, augment=aug,
                                    criterion=_criterion(cfg, inst, src.num_classes))
         check_finite(history)
         classes, more = _evaluate(cfg, src, inst, model, device)
         if cfg.hessian_top: more['hessian_top'] = training_hessian_top(model, inst.x, inst.y, cfg.hessian_top, seed=cfg.seed, device=device).tolist()
+        if pre_loss is not None: more['pretrain_loss'] = pre_loss   # SimCLR's contrastive loss per epoch
     except Exception as e:
         write_failed(cfg.record_path(root), head, e, t0); raise
     return _write_ok(cfg, head, t0, classes, history, aug, ck, root, **more)

@@ -10,14 +10,18 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from .config import load_state
 from .data import rng_for
 from .transforms import get_nuisance
 from .metrics import to_float
-from .train import TrainConfig, TensorBatches, OneNetwork, fit
+from dataclasses import replace
+from typing import Callable
+from .train import TrainConfig, TensorBatches, OneNetwork, fit, check_finite
 from .representation import head_layer
 
 # %% auto #0
-__all__ = ['nt_xent', 'Views', 'SimCLRNetwork', 'pretrain_simclr']
+__all__ = ['PRETRAINS', 'CHANCE_TOL', 'nt_xent', 'Views', 'SimCLRNetwork', 'pretrain_simclr', 'check_pretrain', 'pretrain_config',
+           'pretrain_checkpoint', 'pretrain_run', 'chance_loss', 'pretrain_frame', 'pretrain_finding']
 
 # %% ../nbs/29_simclr.ipynb #6fce09f8
 def nt_xent(z: torch.Tensor, temperature: float = 0.5) -> torch.Tensor:
@@ -32,18 +36,25 @@ def nt_xent(z: torch.Tensor, temperature: float = 0.5) -> torch.Tensor:
     return F.cross_entropy(sim, partner)
 
 # %% ../nbs/29_simclr.ipynb #45f61f03
+def _named_draw(t):
+    "A registered nuisance as a function of a float batch (B, C, H, W) and the draw's generator."
+    def draw(x: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
+        u8 = (x * 255).round().to(torch.uint8)
+        u8 = u8[:, 0] if u8.shape[1] == 1 else u8.permute(0, 2, 3, 1)
+        return to_float(t.transform_tensor(u8, rng), x.dtype)
+    return draw
+
 class Views:
     """The batch transform of SimCLR pre-training (`TensorBatches`' `augment`): two random views of each image, each a random shift of up to `shift`
     pixels (zero fill) and a brightness and contrast jitter of up to `jitter`, after a fresh draw of `nuisance` when given (the arm that is told the
-    nuisance). Draws depend on (seed, epoch, step) only, so a resumed run sees the same views."""
-    def __init__(self, nuisance: str | None = None, seed: int = 0, shift: int = 2, jitter: float = 0.2):
-        self.nuisance, self.seed, self.shift, self.jitter = get_nuisance(nuisance) if nuisance else None, seed, shift, jitter
+    nuisance): a registered nuisance's name, or a function (float batch, rng) -> float batch such as a learned T~. Draws depend on (seed, epoch, step)
+    only, so a resumed run sees the same views."""
+    def __init__(self, nuisance: str | Callable | None = None, seed: int = 0, shift: int = 2, jitter: float = 0.2):
+        self.draw = _named_draw(get_nuisance(nuisance)) if isinstance(nuisance, str) else nuisance   # None: views without the nuisance
+        self.seed, self.shift, self.jitter = seed, shift, jitter
     def view(self, x: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
         "One view of a float batch (B, C, H, W) in [0, 1]."
-        if self.nuisance is not None:
-            u8 = (x * 255).round().to(torch.uint8)
-            u8 = u8[:, 0] if u8.shape[1] == 1 else u8.permute(0, 2, 3, 1)
-            x = to_float(self.nuisance.transform_tensor(u8, rng), x.dtype)
+        if self.draw is not None: x = self.draw(x, rng).to(x.dtype)
         B, s = len(x), self.shift
         pad = F.pad(x, (s, s, s, s))
         dx, dy = rng.integers(0, 2 * s + 1, B), rng.integers(0, 2 * s + 1, B)
@@ -82,11 +93,74 @@ class SimCLRNetwork(OneNetwork):
     def restore(self, states: list[dict], opt):
         self.model.load_state_dict(states[0]['model']); self.proj.load_state_dict(states[0]['proj']); opt.load_state_dict(states[0]['opt'])
 
-def pretrain_simclr(model: nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, nuisance: str | None = None, *, checkpoint: Path | None = None,
+def pretrain_simclr(model: nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, nuisance: str | Callable | None = None, *, checkpoint: Path | None = None,
                     device: str = 'cpu', progress: bool = False, proj_dim: int = 32, temperature: float = 0.5) -> list[float]:
     """SimCLR pre-training of `model`'s layers below its head, in place, on uint8 images `x` (labels `y` only order the batches: use a uniform sampler)
-    with the one training loop (`fit`: schedule, checkpoints, resume); `nuisance` given, every view also carries a fresh draw of it. Returns the loss per epoch."""
+    with the one training loop (`fit`: schedule, checkpoints, resume); `nuisance` given, every view also carries a fresh draw of it. Returns the loss
+    per epoch."""
     model.to(device)
     views = Views(nuisance, cfg.seed)
     batches = TensorBatches(x, y, device, next(model.parameters()).dtype, views)
     return fit(SimCLRNetwork(model, batches, proj_dim, temperature), [y], [cfg], [checkpoint], progress=progress)[0]
+
+PRETRAINS = ('simclr', 'simclr-nuisance')   # a run's pre-training: SimCLR with views without, or with, the nuisance
+
+def check_pretrain(pretrain: str | None) -> None:
+    "Raise ValueError unless `pretrain` is None or one of `PRETRAINS`."
+    if pretrain is not None and pretrain not in PRETRAINS: raise ValueError(f'unknown pre-training {pretrain!r}; known: {", ".join(PRETRAINS)}')
+
+def pretrain_config(cfg: TrainConfig, epochs: int | None = None) -> TrainConfig:
+    "The pre-training's loop configuration: the classifier training's `cfg` with the uniform sampler; with `epochs`, its warm-up and milestones scaled to that many epochs."
+    cfg = replace(cfg, sampler='uniform')
+    if epochs is None or epochs == cfg.epochs: return cfg
+    if epochs < 1: raise ValueError(f'pre-training epochs must be positive, got {epochs}')
+    scale = lambda e: min(epochs, max(1, round(e * epochs / cfg.epochs))) if e else 0
+    return replace(cfg, epochs=epochs, warmup_epochs=scale(cfg.warmup_epochs), milestones=tuple(scale(m) for m in cfg.milestones), switch_epoch=min(cfg.switch_epoch, epochs))
+
+def pretrain_checkpoint(checkpoint: Path) -> Path:
+    "Where the pre-training of the run whose classifier training checkpoints at `checkpoint` keeps its own checkpoint."
+    return checkpoint.with_name(checkpoint.stem + '.pretrain.pt')
+
+def pretrain_run(pretrain: str | None, model: nn.Module, x: np.ndarray, y: np.ndarray, cfg: TrainConfig, nuisance, checkpoint: Path, *,
+                 epochs: int | None = None, device: str = 'cpu', progress: bool = False) -> list[float] | None:
+    """A run's SimCLR pre-training (`pretrain` one of `PRETRAINS`, None: none) of `model` before its classifier training `cfg`, for `epochs` (None: as
+    many as `cfg`; `pretrain_config`), the views of 'simclr-nuisance' carrying `nuisance` (a name, or a function as `Views` takes). Skipped once the classifier training
+    has its checkpoint `checkpoint` (the pre-trained weights are in it); resumes from its own (`pretrain_checkpoint`); a non-finite loss raises.
+    Returns the contrastive loss per epoch (read from its checkpoint when skipped; None without pre-training or when that is gone)."""
+    check_pretrain(pretrain)
+    if pretrain is None: return None
+    if checkpoint.exists():
+        st = load_state(pretrain_checkpoint(checkpoint))
+        return list(st['history']) if st else None
+    h = pretrain_simclr(model, x, y, pretrain_config(cfg, epochs), nuisance if pretrain == 'simclr-nuisance' else None,
+                        checkpoint=pretrain_checkpoint(checkpoint), device=device, progress=progress)
+    check_finite(h, 'SimCLR pre-training')
+    return h
+
+# %% ../nbs/29_simclr.ipynb #6cadb2af
+CHANCE_TOL = 0.02   # a pre-training whose last epoch's loss is above (1 - CHANCE_TOL) x chance learned nothing
+
+def chance_loss(batch_size: int) -> float:
+    "NT-Xent when all 2B projections coincide: log(2B - 1)."
+    return float(np.log(2 * batch_size - 1))
+
+def pretrain_frame(records: list[dict]):
+    """One row per record with a SimCLR pre-training (`pretrain_loss`; `pretrain_chance` beside it, else from its config's batch size): nuisance (a benchmark's: 'learned'), method, instance,
+    epochs, the first and last epoch's loss, the chance level, and whether it learned (last < (1 - CHANCE_TOL) x chance)."""
+    import pandas as pd
+    rows = []
+    for r in records:
+        if not r.get('pretrain_loss'): continue
+        c, h = r['config'], r['pretrain_loss']
+        ch = r.get('pretrain_chance') or chance_loss(c['batch_size'])
+        rows.append(dict(nuisance=c.get('nuisance', 'learned'), method=c['method'], instance=c.get('instance', c.get('seed')), epochs=len(h), first=round(h[0], 3), last=round(h[-1], 3),
+                         chance=round(ch, 3), learned=bool(h[-1] < (1 - CHANCE_TOL) * ch)))
+    return pd.DataFrame(rows, columns=['nuisance', 'method', 'instance', 'epochs', 'first', 'last', 'chance', 'learned'])
+
+def pretrain_finding(frame) -> str:
+    "One sentence on how many pre-trainings left the chance level, naming those that did not."
+    if not len(frame): return 'No run here records its pre-training loss.'
+    stalled = frame[~frame.learned]
+    s = f'SimCLR pre-training lowered its loss below the chance level in {len(frame) - len(stalled)} of {len(frame)} run(s)'
+    if not len(stalled): return s + '.'
+    return s + '; it learned nothing in ' + ', '.join(f'{r.method} ({r.nuisance}) instance {r.instance} (last epoch {r.last} against {r.chance})' for r in stalled.itertuples()) + '.'

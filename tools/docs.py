@@ -1,4 +1,4 @@
-"""Write the documents that are generated from the run records: README.md's headline table and results/README.md.
+"""Write the documents that are generated from the run records: README.md's headline and cost tables and results/README.md.
 
     python tools/docs.py write     # rewrite both from the committed results
     python tools/docs.py check     # exit 1, naming each document that is out of date (tests/test_docs.py runs this in CI)
@@ -11,13 +11,14 @@ import json, sys, warnings
 from pathlib import Path
 import committed   # noqa: F401 (before invtransfer: the committed results, no data)
 warnings.filterwarnings('ignore')
-from invtransfer.catalog import provenance_frame
+from invtransfer.catalog import provenance_frame, cost_frame
 from invtransfer.experiment import PROFILES
 from invtransfer.headline import headline_frame, markdown_table
 from invtransfer.recipes import BENCH_PROFILES
 
 ROOT = committed.ROOT
 START, END = '<!-- headline: written by tools/docs.py from the committed records -->', '<!-- /headline -->'
+COSTS = ('<!-- costs: written by tools/docs.py from the committed records -->', '<!-- /costs -->')
 
 LAYOUT = """One JSON record per run, named by the hash of its full configuration (library version included), in a folder per kind:
 `sec3/` classifier runs of Sections 3–4, `sec5/` benchmark runs of Sections 5–6, `munit/` MUNIT runs (with an `.npz`
@@ -58,12 +59,21 @@ def results_readme() -> str:
             parts.append(f"| `{f.name}` | {b.get('machine', '?')} | {b.get('date', '?')} | {b.get('torch', '?')} |")
     return '\n'.join(parts) + '\n'
 
+def _profiles() -> list[str]:
+    "The profiles whose results are committed, in registry order."
+    return [p for p in dict.fromkeys([*PROFILES, *BENCH_PROFILES]) if (committed.RESULTS/p).is_dir()]
+
+def _block(text: str, marks: tuple[str, str], body: str) -> str:
+    "`text` with what lies between the two marks replaced by `body`."
+    start, end = marks
+    if start not in text or end not in text: raise SystemExit(f'README.md has no block {start} ... {end}')
+    head, rest = text.split(start, 1)
+    return head + start + '\n' + body + '\n' + end + rest.split(end, 1)[1]
+
 def readme() -> str:
-    text = (ROOT/'README.md').read_text()
-    if START not in text or END not in text: raise SystemExit(f'README.md has no headline block ({START} ... {END})')
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return head + START + '\n' + markdown_table(headline_frame()) + '\n' + END + tail
+    text = _block((ROOT/'README.md').read_text(), (START, END), markdown_table(headline_frame()))
+    costs = cost_frame(_profiles())[['profile', 'runs', 'compute', 'per_run', 'machine', 'finished']].rename(columns={'per_run': 'per run (median)'})
+    return _block(text, COSTS, markdown_table(costs.assign(profile=costs.profile.map(lambda p: f'`{p}`'))))
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
