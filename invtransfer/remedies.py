@@ -24,13 +24,13 @@ LT_METHODS = ('erm', 'ce-drs', 'ce-drs-git', 'erm-sam', 'erm-msam', 'simclr-erm'
 SCHEDULE_OF = {'uniform': 'none', 'drs': 'drs'}                                        # a Section 4 sampler as a benchmark schedule
 
 REMEDY_SETTINGS = Registry('remedies setting')
-# per profile: eKLD's (images, samples) per class; the Hessian's leading eigenvalues, its data, and its seeds (None: the profile's; 4: the fewest whose paired bootstrap
-# interval is more than the range of its pairs, `metrics.bootstrap_min_units()`); SimCLR's epochs (None: the classifier's). On one core of a 2-core AMD EPYC a GTSRB-LT pre-training epoch took 86 s, 159 s with T~ in every
+# per profile: eKLD's (images, samples) per class; the Hessian's leading eigenvalues and its data; the seeds of every run of the remedies, Hessian pairs included (None:
+# the profile's; 4: the fewest whose paired bootstrap interval, a tail ratio's or a Hessian ratio's, is more than the range of its pairs, `metrics.bootstrap_min_units()`); SimCLR's epochs (None: the classifier's). On one core of a 2-core AMD EPYC a GTSRB-LT pre-training epoch took 86 s, 159 s with T~ in every
 # view, so `gtsrb` pre-trains 10 epochs, a third of the classifier's
-REMEDY_SETTINGS.register('smoke', dict(ekld=(5, 3), hessian_top=2, hessian_data=(('imbalance', 2), ('n_max', 10)), hessian_seeds=None, simclr_epochs=1))
-REMEDY_SETTINGS.register('gtsrb', dict(ekld=(20, 10), hessian_top=10, hessian_data=(), hessian_seeds=4, simclr_epochs=10))
-REMEDY_SETTINGS.register('gpu', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), hessian_seeds=4, simclr_epochs=None))
-REMEDY_SETTINGS.register('paper', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), hessian_seeds=4, simclr_epochs=None))
+REMEDY_SETTINGS.register('smoke', dict(ekld=(5, 3), hessian_top=2, hessian_data=(('imbalance', 2), ('n_max', 10)), seeds=None, simclr_epochs=1))
+REMEDY_SETTINGS.register('gtsrb', dict(ekld=(20, 10), hessian_top=10, hessian_data=(), seeds=4, simclr_epochs=10))
+REMEDY_SETTINGS.register('gpu', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), seeds=4, simclr_epochs=None))
+REMEDY_SETTINGS.register('paper', dict(ekld=(40, 100), hessian_top=10, hessian_data=(), seeds=4, simclr_epochs=None))
 
 def _benchmark(profile: str, benchmark: str | None) -> str:
     return benchmark or next(iter(BENCH_PROFILES.get(profile).recipes))
@@ -48,16 +48,20 @@ def remedy_config(profile: str, method: str, seed: int = 0, benchmark: str | Non
     return replace(cfg, ekld_images=st['ekld'][0], ekld_transforms=st['ekld'][1], predict=m.get('predict'), laplace_prior=m.get('laplace_prior'),
                    pretrain=m.get('pretrain'), pretrain_epochs=st['simclr_epochs'] if 'pretrain' in m else None, **m.get('train', {})).with_tilde(run)
 
-def remedies_grid(profile: str, methods=None, seeds: int | None = None, benchmark: str | None = None) -> dict[str, list[Sec5Config]]:
-    "Per method, the profile's runs (one per seed)."
-    n = BENCH_PROFILES.get(profile).seeds if seeds is None else seeds
+def _seeds(profile: str, seeds: int | None) -> int:
+    "`seeds`, else the profile's `REMEDY_SETTINGS` number, else its benchmark profile's."
+    n = seeds if seeds is not None else REMEDY_SETTINGS.get(profile)['seeds'] or BENCH_PROFILES.get(profile).seeds
     if n <= 0: raise ValueError(f'seeds must be positive, got {n}')
+    return n
+
+def remedies_grid(profile: str, methods=None, seeds: int | None = None, benchmark: str | None = None) -> dict[str, list[Sec5Config]]:
+    "Per method, the profile's runs (one per seed); `seeds` None: the number `_seeds` gives."
+    n = _seeds(profile, seeds)
     return {m: [remedy_config(profile, m, s, benchmark) for s in range(n)] for m in (methods or LT_METHODS)}
 
 def hessian_grid(profile: str, seeds: int | None = None, benchmark: str | None = None) -> dict[str, list[Sec5Config]]:
-    "ERM's Hessian runs: 'long-tailed' and 'balanced' (the same total shared equally), one per seed, on the profile's Hessian split; `seeds` None: its `REMEDY_SETTINGS` number."
-    st = REMEDY_SETTINGS.get(profile)
-    n = seeds if seeds is not None else st['hessian_seeds'] or BENCH_PROFILES.get(profile).seeds
+    "ERM's Hessian runs: 'long-tailed' and 'balanced' (the same total shared equally), one per seed, on the profile's Hessian split; `seeds` None: the number `_seeds` gives."
+    st, n = REMEDY_SETTINGS.get(profile), _seeds(profile, seeds)
     base = [sec5_config(profile, _benchmark(profile, benchmark), 'ce', 'none', seed=s) for s in range(n)]
     return {b: [replace(c, data=st['hessian_data'] + ((('balanced', True),) if b == 'balanced' else ()), hessian_top=st['hessian_top']).validate() for c in base]
             for b in ('long-tailed', 'balanced')}

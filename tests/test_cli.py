@@ -81,7 +81,7 @@ def test_invtransfer_command_lists_the_committed_results():
     per = {m[0]: tuple(map(int, m[1:])) for m in re.findall(r'^(\S+)\s+\d+\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$', r.stdout, re.M)}
     assert len(per) == len(targets('gtsrb')) and sum(v[0] for v in per.values()) == runs, per
     incomplete = {t for t, v in per.items() if v[1] != v[0]}
-    assert not incomplete, per   # every gtsrb target complete: the stronger T~'s GIT runs with prior and encoded styles, the remedies chapter's benchmark arm with its 4 Hessian seeds
+    assert not incomplete, per   # every gtsrb target complete: the stronger T~'s GIT runs with prior and encoded styles, the remedies chapter's benchmark arm and its Hessian pairs on 4 seeds
     assert per['munit-quality'][:2] == (9, 9), per   # the 9,000-iteration MUNIT and two of 12,000 (subnormals kept and flushed), each with its two measurements
     kmnist = invtransfer('status', '--profile', 'kmnist', 'fig1')
     assert kmnist.returncode == 0 and re.search(r'fig1\s+bg · erm\s+15\s+15\s+0\s+0', kmnist.stdout), kmnist.stdout
