@@ -12,13 +12,22 @@ import invtransfer
 from .config import config_dict, config_hash, project_root, results_root, read_json, atomic_write_json, computed_once
 
 # %% auto #0
-__all__ = ['device_name', 'Run', 'project_commit', 'record_header', 'write_failed', 'write_ok']
+__all__ = ['cpu_model', 'device_name', 'Run', 'project_commit', 'record_header', 'write_failed', 'write_ok']
 
 # %% ../nbs/00_runs.ipynb #a0c1e006
+@functools.lru_cache(maxsize=None)
+def cpu_model(cpuinfo: str = '/proc/cpuinfo') -> str:
+    "The CPU's model name as the operating system reports it (`cpuinfo` on Linux), else the machine type: runs on two CPU models may differ in their last bits."
+    try:
+        for line in Path(cpuinfo).read_text().splitlines():
+            if line.startswith('model name') and ':' in line and (name := line.split(':', 1)[1].strip()): return name
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
 def device_name(device: str) -> str:
-    "The processor a run used, as its record names it: the GPU's name, or the CPU and its thread count."
+    "The processor a run used, as its record names it: the GPU's name, or the CPU's model and its thread count."
     if str(device).startswith('cuda') and torch.cuda.is_available(): return torch.cuda.get_device_name(device)
-    return f'{platform.processor() or platform.machine()} CPU x{torch.get_num_threads()} threads'
+    return f'{cpu_model()} CPU x{torch.get_num_threads()} threads'
 
 class Run:
     "Base of every cached computation; subclasses are frozen dataclasses (see above)."

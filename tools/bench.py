@@ -7,7 +7,7 @@ Training is timed on K49-sized long-tailed instances: 7,864 images of 28x28 in 4
 $INVTRANSFER_DATA has KMNIST, else random; the arithmetic is the same either way. Every number in a table is a rate
 measured in this run, and every ratio divides two rates measured in this run.
 """
-import argparse, json, platform, sys, time
+import argparse, json, sys, time
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
@@ -17,6 +17,7 @@ from invtransfer.data import Split, zipf_sizes, build_lt_instance, load_source
 from invtransfer.metrics import ekld_per_class, model_log_proba, to_tensor
 from invtransfer.models import make_model
 from invtransfer.munit import MUNIT_CONFIGS, MunitTrainer
+from invtransfer.runs import device_name
 from invtransfer.vectorized import Ensemble, ekld_members
 
 B = 128
@@ -83,8 +84,7 @@ def main():
     a = p.parse_args()
     dev = a.device
     sync = torch.cuda.synchronize if dev.startswith('cuda') else (lambda: None)
-    where = (torch.cuda.get_device_name(dev) if dev.startswith('cuda')
-             else f'{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads')
+    where = device_name(dev)
     stamp = time.strftime('%Y-%m-%d')
     out = {'machine': where, 'date': stamp, 'torch': torch.__version__, 'train': {}, 'options': {}, 'ekld': {}, 'munit': {}}
     pool, pool_src = k49_sized_pool()
